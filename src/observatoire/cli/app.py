@@ -1,0 +1,73 @@
+"""Root Typer application: global options, error handling and the sub-commands."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from observatoire.errors import InputError, ObservatoireError
+
+app = typer.Typer(
+    name="observatoire",
+    help="Observatoire des partenariats: survey engine, studies and web platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+err = Console(stderr=True)
+_state = {"debug": False}
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _register() -> None:
+    """Attach the sub-command groups; each lives in a module named after what it does."""
+    from observatoire.cli import platform, vocabularies
+
+    app.add_typer(vocabularies.app, name="vocabularies")
+    platform.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app and maps errors to exit codes."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        _fail(exc, 2)
+    except ObservatoireError as exc:
+        _fail(exc, 1)
+    except KeyboardInterrupt:
+        err.print("[red]Interrupted.[/red]")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click's own usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            err.print("[red]Aborted.[/red]")
+            sys.exit(1)
+        _fail(exc, 1)
+    sys.exit(0)
+
+
+def _fail(exc: BaseException, code: int) -> None:
+    if _state["debug"]:
+        err.print_exception()
+    else:
+        err.print(f"[red]Error:[/red] {exc}", highlight=False)
+    sys.exit(code)

@@ -1,0 +1,1 @@
+"""The web platform (Django): published aggregates and curated content, never microdata."""

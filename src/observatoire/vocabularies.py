@@ -1,0 +1,275 @@
+"""Controlled vocabularies: the single source of codes and labels for the whole project.
+
+Engine outputs, the study pipeline, the database, filters and charts all use these codes.
+Codes are stable ASCII slugs; labels are French first, with English. The order of each list is
+the order of ../shared/DOMAIN.md (for the four objectives, the order of maturity).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    fr: str
+    en: str
+
+    def label(self, language: str = "fr") -> str:
+        return self.en if language.startswith("en") else self.fr
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    fr: str
+    en: str
+    terms: tuple[Term, ...]
+
+    def __post_init__(self) -> None:
+        codes = [t.code for t in self.terms]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"vocabulary {self.name!r} has duplicate codes")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.terms)
+
+    def __getitem__(self, code: str) -> Term:
+        for term in self.terms:
+            if term.code == code:
+                return term
+        allowed = ", ".join(self.codes)
+        raise KeyError(f"unknown code {code!r} in vocabulary {self.name!r} (allowed: {allowed})")
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.codes
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def choices(self, language: str = "fr") -> list[tuple[str, str]]:
+        """(code, label) pairs, as Django's `choices` expects."""
+        return [(t.code, t.label(language)) for t in self.terms]
+
+
+def _vocab(name: str, fr: str, en: str, *terms: tuple[str, str, str]) -> Vocabulary:
+    return Vocabulary(name, fr, en, tuple(Term(*t) for t in terms))
+
+
+IMPACTS = _vocab(
+    "impacts",
+    "Impacts des alliances",
+    "Impacts of alliances",
+    ("performance", "Performance", "Performance"),
+    ("innovation", "Innovation", "Innovation"),
+    ("confiance", "Confiance", "Trust"),
+)
+
+OBJECTIVES = _vocab(
+    "objectives",
+    "Objectifs des alliances",
+    "Objectives of alliances",
+    (
+        "performance-engagement",
+        "Concilier performance et engagement",
+        "Reconcile performance and commitment",
+    ),
+    (
+        "modeles-socio-economiques",
+        "Équilibrer et hybrider les modèles socio-économiques",
+        "Balance and hybridise socio-economic models",
+    ),
+    ("innovation-societale", "Innover (innovation sociétale)", "Innovate (societal innovation)"),
+    (
+        "co-construction-territoriale",
+        "Co-construire localement (projets de territoire)",
+        "Co-build locally (territorial projects)",
+    ),
+)
+
+PARTNERSHIP_CATEGORIES = _vocab(
+    "partnership_categories",
+    "Catégories de partenariats d'entreprise",
+    "Categories of company partnerships",
+    ("pratiques-responsables", "Pratiques responsables", "Responsible practices"),
+    ("cooperation-economique", "Coopération économique", "Economic cooperation"),
+    ("innovation-societale", "Innovation sociétale", "Societal innovation"),
+    ("mecenat", "Mécénat", "Corporate philanthropy"),
+)
+
+LEVERS = _vocab(
+    "levers",
+    "Leviers d'activation de l'intérêt général",
+    "Levers for the general interest",
+    ("vision-partagee", "Vision partagée", "Shared vision"),
+    ("action-collective", "Action collective transformatrice", "Transformative collective action"),
+    ("gestion-regulatrice", "Gestion régulatrice", "Regulatory management"),
+)
+
+NARRATIVES = _vocab(
+    "narratives",
+    "Récits",
+    "Narratives",
+    ("philosophique", "Récit philosophique (2050)", "Philosophical narrative (2050)"),
+    ("politique", "Récit politique (2030)", "Political narrative (2030)"),
+    ("operationnel", "Récit opérationnel (maintenant)", "Operational narrative (now)"),
+)
+
+PILLARS = _vocab(
+    "pillars",
+    "Piliers d'un modèle socio-économique",
+    "Pillars of a socio-economic model",
+    ("richesses-humaines", "Richesses humaines", "Human resources"),
+    ("ressources-financieres", "Ressources financières", "Financial resources"),
+    ("capacite-alliances", "Capacité d'alliances", "Capacity for alliances"),
+)
+
+SUPPORT_FORMS = _vocab(
+    "support_forms",
+    "Formes d'accompagnement",
+    "Forms of support",
+    ("donnees", "Données", "Data"),
+    ("outils-ressources", "Outils et ressources", "Tools and resources"),
+    ("reseaux", "Réseaux", "Networks"),
+    ("ingenierie", "Apport en ingénierie", "Engineering support"),
+    ("dialogue-gouvernance", "Dialogue de gouvernance", "Governance dialogue"),
+    ("financement-direct", "Financement direct", "Direct funding"),
+    ("valorisation", "Valorisation", "Promotion"),
+)
+
+ACTOR_TYPES = _vocab(
+    "actor_types",
+    "Types d'acteurs",
+    "Actor types",
+    ("citoyens", "Citoyens", "Citizens"),
+    (
+        "collectivites",
+        "Élus locaux et collectivités territoriales",
+        "Local elected officials and authorities",
+    ),
+    ("entreprises", "Entreprises", "Companies"),
+    ("associations", "Associations", "Associations"),
+    ("fondations", "Fondations", "Foundations"),
+    ("academiques", "Acteurs académiques", "Academic actors"),
+    ("etat", "Services de l'État", "State services"),
+    ("investisseurs", "Investisseurs", "Investors"),
+)
+
+ORGANISATION_SIZES = _vocab(
+    "organisation_sizes",
+    "Tailles d'organisation",
+    "Organisation sizes",
+    ("tres-petite", "Très petite", "Very small"),
+    ("petite-moyenne", "Petite ou moyenne", "Small or medium"),
+    ("intermediaire", "Intermédiaire", "Intermediate"),
+    ("grande", "Grande", "Large"),
+)
+
+FRAGILITIES = _vocab(
+    "fragilities",
+    "Fragilités territoriales",
+    "Territorial fragilities",
+    ("sante", "Santé", "Health"),
+    ("pouvoir-achat", "Niveau de vie / pouvoir d'achat", "Standard of living / purchasing power"),
+    ("securite", "Sécurité / délinquance", "Safety / crime"),
+    ("vieillissement", "Vieillissement / intergénération", "Ageing / intergenerational ties"),
+    ("emploi", "Emploi / chômage / insertion", "Employment / unemployment / integration"),
+    ("pauvrete", "Pauvreté / lutte contre l'exclusion", "Poverty / fight against exclusion"),
+    ("transition-energetique", "Transition énergétique", "Energy transition"),
+    ("mobilite", "Mobilité / transports", "Mobility / transport"),
+    (
+        "environnement",
+        "Environnement / pollution / biodiversité",
+        "Environment / pollution / biodiversity",
+    ),
+    ("education", "Éducation", "Education"),
+    ("developpement-economique", "Développement économique", "Economic development"),
+    ("mal-logement", "Mal-logement", "Poor housing"),
+    ("diversite-handicap", "Diversité / handicap", "Diversity / disability"),
+    ("transition-numerique", "Transition numérique", "Digital transition"),
+    ("isolement", "Isolement / manque de lien social", "Isolation / lack of social ties"),
+    ("culture-loisirs", "Culture / loisirs", "Culture / leisure"),
+)
+
+TERRITORY_HEALTH = _vocab(
+    "territory_health",
+    "Santé du territoire",
+    "Territory health",
+    ("dynamique", "Dynamique", "Dynamic"),
+    ("en-difficulte", "En difficulté", "In difficulty"),
+    ("sinistre", "Sinistré", "Devastated"),
+)
+
+INNOVATION_STAGES = _vocab(
+    "innovation_stages",
+    "Étapes de l'innovation sociétale",
+    "Stages of societal innovation",
+    ("emergence", "Émergence", "Emergence"),
+    ("modelisation", "Modélisation", "Modelling"),
+    ("deploiement", "Déploiement", "Deployment"),
+)
+
+INNOVATION_KINDS = _vocab(
+    "innovation_kinds",
+    "Types d'innovation sociétale",
+    "Kinds of societal innovation",
+    ("territoriale", "Innovation territoriale", "Territorial innovation"),
+    ("sociale", "Innovation sociale", "Social innovation"),
+)
+
+COMMUNE_SIZES = _vocab(
+    "commune_sizes",
+    "Tailles de commune",
+    "Commune sizes",
+    ("moins-2000", "Moins de 2 000 habitants", "Under 2,000 inhabitants"),
+    ("2000-20000", "De 2 000 à 20 000 habitants", "2,000 to 20,000 inhabitants"),
+    ("20000-50000", "De 20 000 à 50 000 habitants", "20,000 to 50,000 inhabitants"),
+    ("plus-50000", "Plus de 50 000 habitants", "Over 50,000 inhabitants"),
+)
+
+ALL: tuple[Vocabulary, ...] = (
+    IMPACTS,
+    OBJECTIVES,
+    PARTNERSHIP_CATEGORIES,
+    LEVERS,
+    NARRATIVES,
+    PILLARS,
+    SUPPORT_FORMS,
+    ACTOR_TYPES,
+    ORGANISATION_SIZES,
+    FRAGILITIES,
+    TERRITORY_HEALTH,
+    INNOVATION_STAGES,
+    INNOVATION_KINDS,
+    COMMUNE_SIZES,
+)
+BY_NAME: dict[str, Vocabulary] = {v.name: v for v in ALL}
+
+
+def get(name: str) -> Vocabulary:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown vocabulary {name!r} (known: {', '.join(BY_NAME)})") from None
+
+
+def as_json_data() -> dict[str, Any]:
+    """Every vocabulary as plain data, in order, for the JSON export and the web API."""
+    return {
+        v.name: {
+            "label": {"fr": v.fr, "en": v.en},
+            "terms": [{"code": t.code, "fr": t.fr, "en": t.en} for t in v.terms],
+        }
+        for v in ALL
+    }
+
+
+def to_json() -> str:
+    return json.dumps(as_json_data(), ensure_ascii=False, indent=2) + "\n"
