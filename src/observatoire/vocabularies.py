@@ -8,6 +8,7 @@ the order of ../shared/DOMAIN.md (for the four objectives, the order of maturity
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,7 @@ class Vocabulary:
     def __contains__(self, code: object) -> bool:
         return code in self.codes
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)
 
     def __len__(self) -> int:

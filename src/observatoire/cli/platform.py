@@ -56,7 +56,7 @@ def serve(
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
 
-        def load_wsgiapp(self):  # type: ignore[no-untyped-def]
+        def load_wsgiapp(self):
             from observatoire.platform.wsgi import application
 
             return application
