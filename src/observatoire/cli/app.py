@@ -37,32 +37,20 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: runs the app and maps errors to exit codes."""
+    """Entry point: runs the app and maps errors to exit codes.
+
+    Click handles usage errors itself (exit 2); our InputError also exits 2, any other error 1.
+    """
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)
     except InputError as exc:
         _fail(exc, 2)
-    except ObservatoireError as exc:
-        _fail(exc, 1)
     except KeyboardInterrupt:
         err.print("[red]Interrupted.[/red]")
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click's own usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            err.print("[red]Aborted.[/red]")
-            sys.exit(1)
+    except Exception as exc:
         _fail(exc, 1)
-    sys.exit(0)
 
 
 def _fail(exc: BaseException, code: int) -> None:

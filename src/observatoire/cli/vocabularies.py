@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from observatoire import vocabularies
+from observatoire.errors import InputError
 
 app = typer.Typer(help="Show or export the controlled vocabularies.", no_args_is_help=True)
 
@@ -20,7 +21,8 @@ def export(
 
     data = vocabularies.as_json_data()
     if name is not None:
-        vocabularies.get(name)  # raises with the known names
+        if name not in data:
+            raise InputError(f"unknown vocabulary {name!r} (known: {', '.join(data)})")
         data = {name: data[name]}
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
