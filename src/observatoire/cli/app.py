@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from observatoire.errors import InputError, ObservatoireError
+from observatoire.errors import InputError
 
 app = typer.Typer(
     name="observatoire",
