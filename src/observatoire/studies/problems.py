@@ -1,0 +1,46 @@
+"""Validation problems: collected all at once, reported together with where each one is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from observatoire.errors import InputError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a study: in which file, row (1-based data row), column or field."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class StudyInvalid(InputError):
+    """A study with one or more problems; the message lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        lines = "\n".join(f"  - {p}" for p in problems)
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        super().__init__(
+            f"the study is invalid ({count}):\n{lines}",
+            file=None,
+            row=first.row if len(problems) == 1 else None,
+        )
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,42 @@
+"""The published JSON Schema of study.yaml, and checking a description against it."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from observatoire.studies.problems import Problem
+
+SCHEMA_PATH = Path(__file__).with_name("study.schema.json")
+
+
+@cache
+def study_schema() -> dict[str, Any]:
+    """The JSON Schema that every study.yaml must satisfy (also published in docs/studies.md)."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def schema_problems(document: Any, file: str) -> list[Problem]:
+    """Every schema violation of a parsed study.yaml, each located by its field path."""
+    validator = Draft202012Validator(
+        study_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
+        path = ".".join(str(p) for p in error.absolute_path) or "(document)"
+        problems.append(Problem(file, _message(error), field=path))
+    return problems
+
+
+def _message(error: Any) -> str:
+    if error.validator == "oneOf":
+        return "must be either {vocabulary: NAME} or a list of {code, label}"
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{error.message} (allowed: {allowed})"
+    return str(error.message)
