@@ -1,0 +1,59 @@
+"""The search facets: URL/API parameter name, French and English titles, and where codes come from.
+
+Vocabulary facets take their codes and labels from `observatoire.vocabularies`; the territorial
+facets (region, department) are labelled with territory names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from observatoire import vocabularies
+from observatoire.platform.alliances import places
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    fr: str
+    en: str
+    vocabulary: vocabularies.Vocabulary | None = None
+
+    def title(self, language: str = "fr") -> str:
+        return self.en if language.startswith("en") else self.fr
+
+    def label(self, code: str, language: str = "fr") -> str:
+        if self.vocabulary is None:
+            return places.name(code)
+        try:
+            return self.vocabulary[code].label(language)
+        except KeyError:
+            return code
+
+    def order(self, code: str) -> int:
+        """Vocabulary order (territorial facets are sorted by count then name instead)."""
+        return self.vocabulary.codes.index(code) if self.vocabulary and code in self.vocabulary else 0
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("objective", "Objectif", "Objective", vocabularies.OBJECTIVES),
+    Facet("impact", "Impact", "Impact", vocabularies.IMPACTS),
+    Facet("actor_type", "Type d'acteur", "Actor type", vocabularies.ACTOR_TYPES),
+    Facet("fragility", "Fragilité", "Fragility", vocabularies.FRAGILITIES),
+    Facet("region", "Région", "Region"),
+    Facet("department", "Département", "Department"),
+    Facet("commune_size", "Taille de commune", "Commune size", vocabularies.COMMUNE_SIZES),
+    Facet("stage", "Étape d'innovation", "Innovation stage", vocabularies.INNOVATION_STAGES),
+    Facet(
+        "category",
+        "Catégorie de partenariat",
+        "Partnership category",
+        vocabularies.PARTNERSHIP_CATEGORIES,
+    ),
+    Facet("support", "Forme d'accompagnement", "Form of support", vocabularies.SUPPORT_FORMS),
+)
+BY_NAME = {f.name: f for f in FACETS}
+
+# Index-only keys of the same table: a fiche's own territory codes, and those plus all ancestors.
+OWN_TERRITORY = "territory"
+PLACE = "place"

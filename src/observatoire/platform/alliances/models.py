@@ -1,0 +1,212 @@
+"""The alliance fiche, its partners, its search index rows, its curation history and API tokens."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from observatoire import vocabularies
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    REVIEW = "review", "En relecture"
+    PUBLISHED = "published", "Publiée"
+    ARCHIVED = "archived", "Archivée"
+
+
+class Freshness(models.TextChoices):
+    FRESH = "a-jour", "À jour"
+    DUE = "a-revoir", "À revoir"
+    STALE = "perimee", "Périmée"
+
+
+class Alliance(models.Model):
+    """A fiche of the base: what the alliance is, where, with whom, for what, and from which source.
+
+    List-valued codes are kept as JSON for display; search never reads them (it reads the
+    denormalised `FacetValue` rows that `indexing.reindex` derives from them).
+    """
+
+    slug = models.SlugField("identifiant", max_length=120, unique=True)
+    title = models.CharField("titre", max_length=300)
+    summary = models.TextField("résumé")
+    description = models.TextField("description (Markdown)", blank=True)
+    territories = models.JSONField("territoires (codes INSEE)", default=list)
+    objectives = models.JSONField("objectifs", default=list, blank=True)
+    impacts = models.JSONField("impacts", default=list, blank=True)
+    partnership_categories = models.JSONField("catégories de partenariat", default=list, blank=True)
+    fragilities = models.JSONField("fragilités", default=list, blank=True)
+    support_forms = models.JSONField("formes d'accompagnement", default=list, blank=True)
+    innovation_stage = models.CharField(
+        "étape d'innovation",
+        max_length=40,
+        blank=True,
+        choices=vocabularies.INNOVATION_STAGES.choices(),
+    )
+    timeline = models.JSONField("chronologie", default=list, blank=True)
+    results = models.JSONField("résultats", default=list, blank=True)
+    sources = models.JSONField("sources", default=list, blank=True)
+    licence = models.CharField("licence du texte", max_length=80, default="CC BY-SA 4.0")
+    source_name = models.CharField("source de l'import", max_length=100, blank=True)
+    import_id = models.CharField("identifiant d'import", max_length=200, blank=True)
+    raw_record = models.JSONField("enregistrement importé", null=True, blank=True)
+    update_frequency_months = models.PositiveSmallIntegerField(
+        "fréquence de mise à jour (mois)", default=12
+    )
+    last_reviewed = models.DateField("dernière revue", null=True, blank=True)
+    state = models.CharField(
+        "état", max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    is_synthetic = models.BooleanField("synthétique", default=False, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="contributeur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alliances",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="fusionnée dans",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+    )
+    partners_text = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "fiche alliance"
+        verbose_name_plural = "fiches alliances"
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_name", "import_id"],
+                condition=~Q(import_id=""),
+                name="alliances_unique_import",
+            )
+        ]
+        permissions = [
+            ("publish_alliance", "Peut relire, publier et archiver les fiches"),
+            ("merge_alliance", "Peut fusionner les doublons"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("alliances:detail", args=[self.slug])
+
+    def freshness(self, today: datetime.date | None = None) -> Freshness:
+        """Fresh within the declared update frequency, due within twice it, stale beyond."""
+        if self.last_reviewed is None:
+            return Freshness.DUE
+        age_days = ((today or datetime.date.today()) - self.last_reviewed).days
+        period_days = max(self.update_frequency_months, 1) * 30.44
+        if age_days <= period_days:
+            return Freshness.FRESH
+        return Freshness.DUE if age_days <= 2 * period_days else Freshness.STALE
+
+
+class Partner(models.Model):
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="partners")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField("nom", max_length=200)
+    actor_type = models.CharField(
+        "type d'acteur", max_length=40, choices=vocabularies.ACTOR_TYPES.choices()
+    )
+    size = models.CharField(
+        "taille", max_length=40, blank=True, choices=vocabularies.ORGANISATION_SIZES.choices()
+    )
+    role = models.CharField("rôle", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "partenaire"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FacetValue(models.Model):
+    """One (facet, code) of one fiche: the table that filters and facet counts read."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="facet_values")
+    facet = models.CharField(max_length=20)
+    code = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "facet", "code"], name="alliances_unique_facet_value"
+            )
+        ]
+        indexes = [models.Index(fields=["facet", "code", "alliance"], name="alliances_facet_idx")]
+
+
+class CurationEvent(models.Model):
+    """Who did what to a fiche, and when: the curation history."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField("action", max_length=30)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    note = models.TextField("note", blank=True)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "événement de curation"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.at:%Y-%m-%d %H:%M})"
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the write API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alliance_tokens"
+    )
+    label = models.CharField("libellé", max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.label or self.key_hash[:8]}"
+
+    @classmethod
+    def issue(cls, user: models.Model, label: str = "") -> tuple[ApiToken, str]:
+        """A new token for `user`; the clear key is returned once and never stored."""
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, label=label, key_hash=_hash(key)), key
+
+    @classmethod
+    def user_for(cls, key: str) -> models.Model | None:
+        token = cls.objects.select_related("user").filter(key_hash=_hash(key)).first()
+        return token.user if token and token.user.is_active else None

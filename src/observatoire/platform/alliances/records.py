@@ -1,0 +1,101 @@
+"""Saving validated fiches: create or update by (source, import id), partners, index, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from observatoire.platform.alliances import indexing, workflow
+from observatoire.platform.alliances.models import Alliance, Partner, State
+from observatoire.platform.alliances.validation import FicheData
+
+_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "territories",
+    "objectives",
+    "impacts",
+    "partnership_categories",
+    "fragilities",
+    "support_forms",
+    "innovation_stage",
+    "timeline",
+    "results",
+    "sources",
+    "licence",
+    "update_frequency_months",
+    "last_reviewed",
+)
+
+
+def unique_slug(base: str, exclude_id: int | None = None) -> str:
+    """A slug from `base` (at most 120 characters), suffixed -2, -3… until it is free."""
+    root = (slugify(base) or "alliance")[:110].strip("-")
+    slug, n = root, 1
+    taken = Alliance.objects.exclude(pk=exclude_id)
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{root}-{n}"
+    return slug
+
+
+def existing(source: str, import_id: str) -> Alliance | None:
+    if not import_id:
+        return None
+    return Alliance.objects.filter(source_name=source, import_id=import_id).first()
+
+
+def apply_data(alliance: Alliance, data: FicheData) -> None:
+    """Copy the validated fields onto the (unsaved or saved) model instance."""
+    for name in _FIELDS:
+        setattr(alliance, name, getattr(data, name))
+
+
+@transaction.atomic
+def save_fiche(
+    data: FicheData,
+    *,
+    source: str = "",
+    state: str = State.DRAFT,
+    owner: Any = None,
+    actor: Any = None,
+) -> tuple[Alliance, bool]:
+    """Create the fiche, or update the one with the same (source, import id); returns (fiche, created).
+
+    An update keeps the fiche's curation state unless `state` is published (seed and import of
+    curated sources), so re-importing never silently unpublishes nor publishes a contribution.
+    """
+    alliance = existing(source, data.import_id)
+    created = alliance is None
+    if alliance is None:
+        alliance = Alliance(
+            slug=unique_slug(data.import_id or data.title),
+            source_name=source,
+            import_id=data.import_id,
+            state=state,
+            owner=owner,
+        )
+    elif state == State.PUBLISHED:
+        alliance.state = state
+    apply_data(alliance, data)
+    if source:
+        alliance.raw_record = data.raw
+    if alliance.state == State.PUBLISHED and alliance.published_at is None:
+        alliance.published_at = timezone.now()
+    alliance.save()
+    replace_partners(alliance, data)
+    indexing.reindex([alliance])
+    action = "create" if created else "update"
+    workflow.record(alliance, actor, action, f"source : {source}" if source else "")
+    return alliance, created
+
+
+def replace_partners(alliance: Alliance, data: FicheData) -> None:
+    alliance.partners.all().delete()
+    Partner.objects.bulk_create(
+        Partner(alliance=alliance, position=i, **vars(p)) for i, p in enumerate(data.partners)
+    )

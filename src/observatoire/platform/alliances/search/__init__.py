@@ -1,0 +1,39 @@
+"""Full-text search backends behind one interface, chosen by the database in use.
+
+SQLite (the embedded default) uses an FTS5 table fed with text stemmed in Python; PostgreSQL uses
+a weighted `tsvector` column with the `french_unaccent` configuration and a GIN index. Both give
+the same matching semantics: every meaningful query word must match, as a prefix of a stem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from observatoire.platform.alliances.models import Alliance
+
+
+class SearchBackend(Protocol):
+    def filter(self, queryset: QuerySet[Alliance], query: str) -> QuerySet[Alliance]:
+        """Keep the fiches matching every meaningful word of `query`."""
+
+    def ranked_ids(
+        self, queryset: QuerySet[Alliance], query: str, offset: int, limit: int
+    ) -> list[int]:
+        """The ids of one page of `queryset` (already filtered), best match first."""
+
+    def index(self, alliances: Sequence[Alliance]) -> None:
+        """(Re)index these fiches' text."""
+
+
+def backend() -> SearchBackend:
+    if connection.vendor == "postgresql":
+        from observatoire.platform.alliances.search.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from observatoire.platform.alliances.search.sqlite_fts5 import Fts5Backend
+
+    return Fts5Backend()

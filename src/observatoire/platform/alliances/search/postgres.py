@@ -1,0 +1,55 @@
+"""PostgreSQL backend: weighted tsvector (title A, summary B, description C, partners D) with the
+`french_unaccent` configuration (unaccent then French Snowball stemmer) and a GIN index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from observatoire.platform.alliances import text
+from observatoire.platform.alliances.models import Alliance
+
+CONFIG = "french_unaccent"
+
+
+def tsquery(query: str) -> SearchQuery | None:
+    """Every meaningful word as a prefix term (`mot:*`), AND-ed; None if nothing is left."""
+    terms = list(dict.fromkeys(text.words(query)))
+    if not terms:
+        return None
+    return SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config=CONFIG)
+
+
+def _vector() -> SearchVector:
+    def part(field: str, weight: str) -> SearchVector:
+        return SearchVector(Coalesce(F(field), Value("")), weight=weight, config=CONFIG)
+
+    return (
+        part("title", "A")
+        + part("summary", "B")
+        + part("description", "C")
+        + part("partners_text", "D")
+    )
+
+
+class PostgresBackend:
+    def filter(self, queryset: QuerySet[Alliance], query: str) -> QuerySet[Alliance]:
+        q = tsquery(query)
+        return queryset if q is None else queryset.filter(search_vector=q)
+
+    def ranked_ids(
+        self, queryset: QuerySet[Alliance], query: str, offset: int, limit: int
+    ) -> list[int]:
+        q = tsquery(query)
+        if q is None:
+            return list(queryset.values_list("id", flat=True)[offset : offset + limit])
+        ranked = queryset.annotate(rank=SearchRank(F("search_vector"), q)).order_by("-rank", "id")
+        return list(ranked.values_list("id", flat=True)[offset : offset + limit])
+
+    def index(self, alliances: Sequence[Alliance]) -> None:
+        ids = [a.pk for a in alliances]
+        if ids:
+            Alliance.objects.filter(pk__in=ids).update(search_vector=_vector())

@@ -1,0 +1,243 @@
+"""Validation of a fiche given as plain data (seed YAML, CSV/JSON import, API, form).
+
+Every way in goes through `clean_fiche`, so a fiche is checked the same way whatever its source:
+required text, vocabulary codes, known INSEE codes, partners, dates. Errors are InputError naming
+the field (and, from the caller, the file and row).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from observatoire import territory, vocabularies
+from observatoire.errors import InputError
+from observatoire.platform.alliances import places
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
+CODE_LISTS: dict[str, vocabularies.Vocabulary] = {
+    "objectives": vocabularies.OBJECTIVES,
+    "impacts": vocabularies.IMPACTS,
+    "partnership_categories": vocabularies.PARTNERSHIP_CATEGORIES,
+    "fragilities": vocabularies.FRAGILITIES,
+    "support_forms": vocabularies.SUPPORT_FORMS,
+}
+KNOWN_FIELDS = frozenset(
+    {
+        "import_id",
+        "title",
+        "summary",
+        "description",
+        "territories",
+        "partners",
+        *CODE_LISTS,
+        "innovation_stage",
+        "timeline",
+        "results",
+        "sources",
+        "licence",
+        "update_frequency_months",
+        "last_reviewed",
+    }
+)
+
+
+@dataclass
+class PartnerData:
+    name: str
+    actor_type: str
+    size: str = ""
+    role: str = ""
+
+
+@dataclass
+class FicheData:
+    """A validated fiche, ready to be saved by `records.save_fiche`."""
+
+    title: str
+    summary: str
+    territories: list[str]
+    import_id: str = ""
+    description: str = ""
+    partners: list[PartnerData] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    impacts: list[str] = field(default_factory=list)
+    partnership_categories: list[str] = field(default_factory=list)
+    fragilities: list[str] = field(default_factory=list)
+    support_forms: list[str] = field(default_factory=list)
+    innovation_stage: str = ""
+    timeline: list[dict[str, str]] = field(default_factory=list)
+    results: list[dict[str, str]] = field(default_factory=list)
+    sources: list[dict[str, str | None]] = field(default_factory=list)
+    licence: str = "CC BY-SA 4.0"
+    update_frequency_months: int = 12
+    last_reviewed: datetime.date | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def _text(data: Mapping[str, Any], name: str, *, required: bool, max_length: int = 0) -> str:
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str | int | float):
+        raise InputError("expected text", field=name)
+    text = str(value).strip()
+    if required and not text:
+        raise InputError("is required", field=name)
+    if max_length and len(text) > max_length:
+        raise InputError(f"is longer than {max_length} characters", field=name)
+    return text
+
+
+def _list(data: Mapping[str, Any], name: str) -> list[Any]:
+    value = data.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise InputError("expected a list", field=name)
+    return list(value)
+
+
+def _codes(data: Mapping[str, Any], name: str, vocabulary: vocabularies.Vocabulary) -> list[str]:
+    codes = [str(c).strip() for c in _list(data, name)]
+    for code in codes:
+        if code not in vocabulary:
+            allowed = ", ".join(vocabulary.codes)
+            raise InputError(f"unknown code {code!r} (allowed: {allowed})", field=name)
+    return list(dict.fromkeys(codes))
+
+
+def _territories(data: Mapping[str, Any]) -> list[str]:
+    codes = [str(c).strip() for c in _list(data, "territories")]
+    if not codes:
+        raise InputError("at least one INSEE code is required", field="territories")
+    for code in codes:
+        try:
+            places.place(code)
+        except territory.UnknownTerritory:
+            raise InputError(f"unknown INSEE code {code!r}", field="territories") from None
+    return list(dict.fromkeys(codes))
+
+
+def _partners(data: Mapping[str, Any]) -> list[PartnerData]:
+    partners = []
+    for i, item in enumerate(_list(data, "partners"), start=1):
+        where = f"partners[{i}]"
+        if not isinstance(item, Mapping):
+            raise InputError("expected {name, actor_type, size, role}", field=where)
+        name = _text(item, "name", required=True, max_length=200)
+        actor_type = _text(item, "actor_type", required=True)
+        if actor_type not in vocabularies.ACTOR_TYPES:
+            allowed = ", ".join(vocabularies.ACTOR_TYPES.codes)
+            raise InputError(
+                f"unknown actor type {actor_type!r} (allowed: {allowed})", field=where
+            )
+        size = _text(item, "size", required=False)
+        if size and size not in vocabularies.ORGANISATION_SIZES:
+            allowed = ", ".join(vocabularies.ORGANISATION_SIZES.codes)
+            raise InputError(f"unknown size {size!r} (allowed: {allowed})", field=where)
+        role = _text(item, "role", required=False, max_length=200)
+        partners.append(PartnerData(name, actor_type, size, role))
+    return partners
+
+
+def _partial_date(value: Any, where: str) -> str:
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value or "").strip()
+    if not _PARTIAL_DATE.match(text):
+        raise InputError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field=where)
+    if len(text) == 10:
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            raise InputError(f"date {text!r} does not exist", field=where) from None
+    return text
+
+
+def _records(
+    data: Mapping[str, Any], name: str, required: Sequence[str], optional: Sequence[str]
+) -> list[dict[str, Any]]:
+    out = []
+    for i, item in enumerate(_list(data, name), start=1):
+        where = f"{name}[{i}]"
+        if not isinstance(item, Mapping):
+            raise InputError(f"expected a mapping with {', '.join(required)}", field=where)
+        record: dict[str, Any] = {}
+        for key in required:
+            record[key] = _text(item, key, required=True)
+        for key in optional:
+            value = item.get(key)
+            record[key] = None if value is None or value == "" else str(value).strip()
+        if "date" in record and record["date"] is not None:
+            record["date"] = _partial_date(record["date"], where)
+        out.append(record)
+    return out
+
+
+def _date(data: Mapping[str, Any], name: str) -> datetime.date | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"{value!r} is not a date YYYY-MM-DD", field=name) from None
+
+
+def _months(data: Mapping[str, Any]) -> int:
+    value = data.get("update_frequency_months")
+    if value in (None, ""):
+        return 12
+    try:
+        months = int(str(value))
+    except ValueError:
+        raise InputError(f"{value!r} is not a whole number", field="update_frequency_months") from None
+    if not 1 <= months <= 120:
+        raise InputError("must be between 1 and 120 months", field="update_frequency_months")
+    return months
+
+
+def clean_fiche(data: Mapping[str, Any]) -> FicheData:
+    """Validate one fiche given as plain data; raises InputError naming the bad field."""
+    if not isinstance(data, Mapping):
+        raise InputError("a fiche must be a mapping of fields")
+    unknown = sorted(set(data) - KNOWN_FIELDS)
+    if unknown:
+        raise InputError(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
+    stage = _text(data, "innovation_stage", required=False)
+    if stage and stage not in vocabularies.INNOVATION_STAGES:
+        allowed = ", ".join(vocabularies.INNOVATION_STAGES.codes)
+        raise InputError(f"unknown code {stage!r} (allowed: {allowed})", field="innovation_stage")
+    import_id = _text(data, "import_id", required=False, max_length=200)
+    return FicheData(
+        import_id=import_id,
+        title=_text(data, "title", required=True, max_length=300),
+        summary=_text(data, "summary", required=True),
+        description=_text(data, "description", required=False),
+        territories=_territories(data),
+        partners=_partners(data),
+        **{name: _codes(data, name, vocab) for name, vocab in CODE_LISTS.items()},
+        innovation_stage=stage,
+        timeline=_records(data, "timeline", ["date", "label"], []),
+        results=_records(data, "results", ["label", "value"], ["note"]),
+        sources=_records(data, "sources", ["title"], ["publisher", "date", "url", "locator"]),
+        licence=_text(data, "licence", required=False, max_length=80) or "CC BY-SA 4.0",
+        update_frequency_months=_months(data),
+        last_reviewed=_date(data, "last_reviewed"),
+        raw=_jsonable(dict(data)),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """The raw record as JSON-compatible data (YAML gives dates; JSON fields need strings)."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

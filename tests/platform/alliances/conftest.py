@@ -1,0 +1,117 @@
+"""Fixtures for the base of alliances: fiches built in the tests and users by role."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+def _territory_ready() -> bool:
+    try:
+        return hasattr(importlib.import_module("observatoire.territory"), "UnknownTerritory")
+    except ImportError:
+        return False
+
+
+if not _territory_ready():
+    sys.path.insert(0, str(Path(__file__).parent))
+    import fake_territory
+
+    import observatoire
+
+    sys.modules["observatoire.territory"] = fake_territory
+    observatoire.territory = fake_territory  # type: ignore[attr-defined]
+
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+VITAWIN: dict[str, Any] = {
+    "import_id": "vitawin-q2er",
+    "title": "VitaWin et Q2ER : prévenir le décrochage scolaire",
+    "summary": "Un programme de remobilisation des élèves porté par le territoire.",
+    "description": "## Genèse\nLes acteurs éducatifs et les entreprises s'allient.\n\n"
+    "<script>window.pwned = true</script>",
+    "territories": ["200057941"],
+    "partners": [
+        {"name": "Paris Est Marne & Bois", "actor_type": "collectivites", "size": "grande", "role": "porteur"},
+        {"name": "VitaWin", "actor_type": "associations", "size": "tres-petite", "role": "opérateur"},
+    ],
+    "objectives": ["co-construction-territoriale", "innovation-societale"],
+    "impacts": ["innovation", "confiance"],
+    "fragilities": ["education", "emploi"],
+    "innovation_stage": "deploiement",
+    "timeline": [{"date": "2019", "label": "Lancement"}],
+    "results": [{"label": "Élèves accompagnés chaque année", "value": "250"}],
+    "sources": [{"title": "Actes du colloque ODD 17", "date": "2022-11-03", "locator": "seed/000.txt"}],
+    "last_reviewed": "2026-11-01",
+}
+ENERGIE: dict[str, Any] = {
+    "import_id": "montargis-energie",
+    "title": "Rénovation énergétique des bâtiments à Montargis",
+    "summary": "Des entreprises et la commune réduisent les consommations énergétiques.",
+    "territories": ["45208"],
+    "partners": [{"name": "PERSEE3C", "actor_type": "entreprises", "size": "petite-moyenne"}],
+    "objectives": ["performance-engagement"],
+    "impacts": ["performance"],
+    "fragilities": ["transition-energetique"],
+    "innovation_stage": "emergence",
+}
+NATIONAL: dict[str, Any] = {
+    "import_id": "fonds-odd17",
+    "title": "Fonds ODD 17",
+    "summary": "Un fonds national qui finance l'ingénierie des alliances.",
+    "territories": ["FR"],
+    "partners": [{"name": "Le RAMEAU", "actor_type": "academiques"}],
+    "objectives": ["co-construction-territoriale"],
+    "support_forms": ["financement-direct", "ingenierie"],
+}
+
+
+@pytest.fixture
+def make_fiche(db: None) -> Callable[..., Any]:
+    """Save a fiche from plain data (validated like any import), published unless told."""
+    from observatoire.platform.alliances import records
+    from observatoire.platform.alliances.validation import clean_fiche
+
+    def make(data: dict[str, Any], state: str = "published", owner: Any = None, **changes: Any):  # type: ignore[no-untyped-def]
+        alliance, _ = records.save_fiche(
+            clean_fiche({**data, **changes}), source="test", state=state, owner=owner
+        )
+        return alliance
+
+    return make
+
+
+@pytest.fixture
+def base(make_fiche: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        "vitawin": make_fiche(VITAWIN),
+        "energie": make_fiche(ENERGIE),
+        "national": make_fiche(NATIONAL),
+    }
+
+
+def _user(name: str, group: str | None, **flags: Any) -> Any:
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(name, password="motdepasse-solide-1", **flags)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def contributor(db: None) -> Any:
+    return _user("camille", "Contributeurs")
+
+
+@pytest.fixture
+def other_contributor(db: None) -> Any:
+    return _user("dominique", "Contributeurs")
+
+
+@pytest.fixture
+def curator(db: None) -> Any:
+    return _user("claude", "Curateurs", is_staff=True)
