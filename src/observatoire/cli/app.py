@@ -33,6 +33,9 @@ def _register() -> None:
     from observatoire.cli import platform, vocabularies
 
     app.add_typer(vocabularies.app, name="vocabularies")
+    from observatoire.cli import territory
+
+    app.add_typer(territory.app, name="territory")
     platform.register(app)
 
 
