@@ -1,0 +1,222 @@
+"""Conformance runner: reproduce R `survey` results stored as JSON cases.
+
+    python -m observatoire.survey.conformance PATH/TO/cases
+
+prints one line per case, then "N passed, M failed", and exits 0 iff M == 0. Each case names its
+data file relative to the case file's folder, a design, an optional domain and calibration, one
+estimation call and R's numbers (format: docs/survey-engine.md and the cases' README).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from observatoire.survey import estimators, replicates, tests
+from observatoire.survey.design import Design
+from observatoire.survey.errors import SurveyError
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """Outcome of one case: passed, or the first mismatch found."""
+
+    case_id: str
+    passed: bool
+    message: str = ""
+
+
+def read_data(path: Path) -> pl.DataFrame:
+    """A case's CSV as R's `read.csv(na.strings='')` sees it: empty fields are missing."""
+    return pl.read_csv(path, infer_schema_length=None, null_values=[""])
+
+
+def build_design(case: dict[str, Any], base: Path) -> Design:
+    """The case's design, domain and calibration."""
+    data = read_data(base / case["data"])
+    spec = case["design"]
+    rep = spec.get("replicates")
+    if rep and rep.get("weights_columns"):
+        design = replicates.from_columns(
+            data,
+            spec.get("weights"),
+            rep["weights_columns"],
+            rep["type"],
+            combined_weights=rep.get("combined_weights", True),
+            scale=rep.get("scale"),
+            rscales=rep.get("rscales"),
+            mse=bool(rep.get("mse", False)),
+        )
+    else:
+        design = Design.from_frame(
+            data,
+            ids=spec.get("ids") or [],
+            strata=spec.get("strata"),
+            weights=spec.get("weights"),
+            probs=spec.get("probs"),
+            fpc=spec.get("fpc") or [],
+            nest=bool(spec.get("nest", False)),
+            lonely_psu=spec.get("lonely_psu", "fail"),
+        )
+        if rep:
+            design = replicates.as_replicate(
+                design, rep["type"], rep.get("replicates"), rep.get("seed")
+            )
+    if case.get("calibration"):
+        from observatoire.survey.calibration import apply_calibration
+
+        design = apply_calibration(design, case["calibration"])
+    if case.get("subset"):
+        domain = case["subset"]
+        design = design.subset(pl.col(domain["column"]) == domain["equals"])
+    return design
+
+
+def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
+    """Run the case's estimation call; returns the quantities R reported."""
+    spec = case["estimate"]
+    statistic = spec["statistic"]
+    options = spec.get("options") or {}
+    variables = spec.get("variables") or []
+    by = spec.get("by") or None
+    common = {"na_rm": bool(spec.get("na_rm", False)), "level": spec.get("level", 0.95)}
+    result: estimators.Estimates
+    if statistic in ("mean", "total"):
+        function = estimators.mean if statistic == "mean" else estimators.total
+        result = function(design, variables, by=by, deff=options.get("deff", False), **common)
+    elif statistic == "ratio":
+        result = estimators.ratio(design, variables, spec["denominator"], by=by, **common)
+    elif statistic == "quantile":
+        result = estimators.quantile(
+            design,
+            variables[0],
+            spec["quantiles"],
+            by=by,
+            qrule=options.get("qrule", "math"),
+            interval_type=options.get("interval_type", "mean"),
+            **common,
+        )
+    elif statistic == "ciprop":
+        result = estimators.ciprop(
+            design,
+            variables[0],
+            options["equals"],
+            method=options.get("method", "logit"),
+            level=common["level"],
+        )
+    elif statistic == "ttest":
+        test = tests.ttest(design, variables[0], by[0] if by else "", level=common["level"])
+        return {
+            "labels": ["difference in mean"],
+            "estimate": [test.estimate],
+            "se": [test.se],
+            "ci_low": [test.ci_low],
+            "ci_high": [test.ci_high],
+            "statistic": test.statistic,
+            "df": test.df,
+            "p_value": test.p_value,
+        }
+    elif statistic == "chisq":
+        chi = tests.chisq(design, variables[0], variables[1], statistic=options["statistic"])
+        return {"statistic": chi.statistic, "df": chi.df, "p_value": chi.p_value}
+    else:
+        raise SurveyError(f"unknown statistic {statistic!r}", field="estimate.statistic")
+    table = result.table
+    out: dict[str, Any] = {
+        "labels": result.labels,
+        "estimate": table["estimate"].to_list(),
+        "se": table["se"].to_list(),
+        "ci_low": table["ci_low"].to_list(),
+        "ci_high": table["ci_high"].to_list(),
+    }
+    if "deff" in table.columns:
+        out["deff"] = table["deff"].to_list()
+    w = design.weights
+    out["weights"] = {
+        "sum": float(w.sum()),
+        "min": float(w.min()),
+        "max": float(w.max()),
+        "first10": w[:10].tolist(),
+    }
+    return out
+
+
+def _mismatch(name: str, got: Any, want: Any, relative: float, absolute: float) -> str | None:
+    """Why `got` differs from `want` (numbers within tolerance, labels exactly), or None."""
+    if isinstance(want, dict):
+        for key, value in want.items():
+            problem = _mismatch(f"{name}.{key}", got.get(key), value, relative, absolute)
+            if problem:
+                return problem
+        return None
+    if isinstance(want, list) and want and isinstance(want[0], str):
+        return None if list(got) == want else f"{name}: got {got}, expected {want}"
+    expected = np.atleast_1d(np.asarray(want, dtype=np.float64))
+    actual = np.atleast_1d(np.asarray(got, dtype=np.float64))
+    if actual.shape != expected.shape:
+        return f"{name}: got {actual.shape[0]} values, expected {expected.shape[0]}"
+    close = np.isclose(actual, expected, rtol=relative, atol=absolute, equal_nan=True)
+    if close.all():
+        return None
+    i = int(np.flatnonzero(~close)[0])
+    return f"{name}[{i}]: got {actual[i]!r}, expected {expected[i]!r}"
+
+
+def run_case(path: Path) -> CaseResult:
+    """Run one case file and compare with R's numbers."""
+    case = json.loads(path.read_text(encoding="utf-8"))
+    case_id = case.get("id", path.stem)
+    tolerance = case.get("tolerance") or {}
+    relative = float(tolerance.get("relative", 1e-6))
+    absolute = float(tolerance.get("absolute", 1e-9))
+    try:
+        got = compute(case, build_design(case, path.parent))
+    except Exception as error:  # a failing case is reported, never stops the run
+        return CaseResult(case_id, False, f"error: {type(error).__name__}: {error}")
+    for key, want in case["expected"].items():
+        if want is None:
+            continue
+        if key not in got:
+            return CaseResult(case_id, False, f"{key}: not computed")
+        problem = _mismatch(key, got[key], want, relative, absolute)
+        if problem:
+            return CaseResult(case_id, False, problem)
+    return CaseResult(case_id, True)
+
+
+def case_files(folder: Path) -> list[Path]:
+    """The case files of a folder, sorted."""
+    return sorted(folder.glob("*.json"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every case of a folder; exit status 0 iff all pass."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m observatoire.survey.conformance PATH/TO/cases", file=sys.stderr)
+        return 2
+    folder = Path(args[0])
+    files = case_files(folder)
+    if not files:
+        print(f"no case files (*.json) in {folder}", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in files:
+        result = run_case(path)
+        failed += not result.passed
+        status = "PASS" if result.passed else "FAIL"
+        suffix = f"  {result.message}" if result.message else ""
+        print(f"{status}  {result.case_id}{suffix}")
+    print(f"{len(files) - failed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,669 @@
+"""Design-based estimators: means, totals, proportions, ratios, quantiles, proportion intervals.
+
+Every estimator returns `Estimates`: a tidy table (one row per domain × variable × level) with
+the estimate, its standard error, a confidence interval, the unweighted and weighted bases, and
+the covariance matrix of the estimates. Domains follow R's `svyby`/`subset`: a domain never
+drops rows from the design, it zeroes their contribution, so PSUs without domain rows still count.
+
+Variances use linearisation (`linearization.total_variance`) on the design, or the replicate
+weights when the design has them. Conventions (labels, level order, intervals) follow R's
+`survey` 4.1.1: text columns give one estimate per level in sorted order, `by` tables come with
+the first `by` column varying fastest, intervals of means, totals and ratios use the normal
+quantile, those of quantiles and proportions Student's t on the design degrees of freedom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from observatoire.survey.design import Design
+from observatoire.survey.errors import SurveyError
+from observatoire.survey.linearization import degrees_of_freedom, total_variance
+
+_FACTOR_TYPES = (pl.String, pl.Categorical, pl.Enum, pl.Boolean)
+
+
+def format_value(value: Any) -> str:
+    """A value as R prints it in labels: `1` not `1.0`, `TRUE`/`FALSE` for booleans."""
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.15g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Tidy estimates with their covariance matrix (rows of `table` in `vcov` order).
+
+    `table` columns: the `by` columns, variable, level (null for a numeric variable), [quantile],
+    estimate, se, ci_low, ci_high, n (unweighted base), weighted_n, [deff].
+    """
+
+    table: pl.DataFrame
+    vcov: np.ndarray
+    df: int
+    by: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> list[str]:
+        """R's coefficient names: `api00`, `stypeE`, `E.No:api00`, `api00.0.25`, `a/b`."""
+        names = [
+            str(variable) + ("" if level is None else str(level))
+            for variable, level in zip(
+                self.table["variable"].to_list(), self.table["level"].to_list(), strict=True
+            )
+        ]
+        if "quantile" in self.table.columns:
+            names = [
+                f"{name}.{format_value(p)}"
+                for name, p in zip(names, self.table["quantile"].to_list(), strict=True)
+            ]
+        if not self.by:
+            return names
+        groups = [
+            ".".join(format_value(v) for v in row) for row in self.table.select(self.by).iter_rows()
+        ]
+        return [f"{group}:{name}" for group, name in zip(groups, names, strict=True)]
+
+    @property
+    def estimate(self) -> np.ndarray:
+        return self.table["estimate"].to_numpy()
+
+    @property
+    def se(self) -> np.ndarray:
+        return self.table["se"].to_numpy()
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Analysis variables as a numeric matrix: factor levels expanded to 0/1 columns."""
+
+    values: np.ndarray  # (n, K), NaN where missing
+    variables: list[str]  # per column
+    levels: list[str | None]  # per column
+
+
+@dataclass(frozen=True)
+class _Domain:
+    key: tuple[Any, ...]
+    mask: np.ndarray
+
+
+def _factor_levels(series: pl.Series) -> list[Any]:
+    if isinstance(series.dtype, pl.Enum):
+        return list(series.dtype.categories.to_list())
+    return series.drop_nulls().unique().sort().to_list()
+
+
+def _columns(design: Design, variables: Sequence[str]) -> _Columns:
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    levels: list[str | None] = []
+    for name in variables:
+        if name not in design.data.columns:
+            raise SurveyError("variable not found in the data", column=name)
+        series = design.data.get_column(name)
+        if series.dtype.is_numeric():
+            blocks.append(series.cast(pl.Float64).fill_null(np.nan).to_numpy()[:, None])
+            names.append(name)
+            levels.append(None)
+        elif isinstance(series.dtype, _FACTOR_TYPES):
+            values = _factor_levels(series)
+            text = series.cast(pl.String) if not isinstance(series.dtype, pl.Boolean) else series
+            block = np.stack(
+                [(text == value).cast(pl.Float64).to_numpy() for value in values], axis=1
+            )
+            block[series.is_null().to_numpy()] = np.nan
+            blocks.append(block)
+            names.extend([name] * len(values))
+            levels.extend(format_value(value) for value in values)
+        else:
+            raise SurveyError(f"cannot estimate a {series.dtype} variable", column=name)
+    return _Columns(np.hstack(blocks), names, levels)
+
+
+def _valid_rows(
+    design: Design, columns: _Columns, na_rm: bool, domain: np.ndarray | None = None
+) -> np.ndarray:
+    """Rows usable for the estimate; missing values in the domain are an error without na_rm."""
+    missing = np.isnan(columns.values).any(axis=1)
+    scope = design.in_domain if domain is None else domain
+    if not na_rm:
+        bad = missing & scope
+        if bad.any():
+            first = np.isnan(columns.values[bad]).any(axis=0).argmax()
+            name = columns.variables[int(first)]
+            raise SurveyError(
+                f"{int(bad.sum())} row(s) of the domain have missing values; "
+                "pass na_rm=True to leave them out",
+                column=name,
+            )
+    return ~missing
+
+
+def domains(design: Design, by: Sequence[str] | str | None) -> list[_Domain]:
+    """Domain masks in R's `svyby` order (sorted levels, first `by` column fastest)."""
+    if not by:
+        return [_Domain((), design.in_domain.copy())]
+    names = [by] if isinstance(by, str) else list(by)
+    for name in names:
+        if name not in design.data.columns:
+            raise SurveyError("by column not found in the data", column=name)
+    frame = (
+        design.data.select(names)
+        .with_row_index("__row")
+        .filter(pl.Series(design.in_domain))
+        .drop_nulls(names)
+    )
+    groups = frame.group_by(names).agg(pl.col("__row")).sort(list(reversed(names)))
+    result = []
+    for row in groups.iter_rows():
+        mask = np.zeros(design.n, dtype=bool)
+        mask[np.asarray(row[-1], dtype=np.int64)] = True
+        result.append(_Domain(tuple(row[:-1]), mask))
+    return result
+
+
+def _normal_interval(
+    estimate: np.ndarray, se: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    z = stats.norm.ppf((1 + level) / 2)
+    return estimate - z * se, estimate + z * se
+
+
+def _variances(
+    design: Design,
+    blocks: Callable[[], Iterator[np.ndarray]],
+    replicate_estimates: Callable[[np.ndarray], np.ndarray],
+    estimate: np.ndarray,
+    covariance: bool,
+) -> np.ndarray:
+    """Covariance of the estimates: linearised from score blocks, or from replicates.
+
+    Without `covariance`, only the diagonal is computed (block by block, to bound memory) and
+    the off-diagonal entries are NaN.
+    """
+    if design.replicates is not None:
+        return design.replicates.variance(replicate_estimates(design.replicates.weights), estimate)
+    if covariance:
+        return np.atleast_2d(total_variance(design, np.hstack(list(blocks())), covariance=True))
+    diagonal = np.concatenate([np.atleast_1d(total_variance(design, b)) for b in blocks()])
+    vcov = np.full((diagonal.shape[0], diagonal.shape[0]), np.nan)
+    np.fill_diagonal(vcov, diagonal)
+    return vcov
+
+
+def _table(
+    by: Sequence[str],
+    cells: list[_Domain],
+    variables: list[str],
+    levels: list[str | None],
+    estimate: np.ndarray,
+    vcov: np.ndarray,
+    n: np.ndarray,
+    weighted_n: np.ndarray,
+    level: float,
+    deff: np.ndarray | None = None,
+) -> pl.DataFrame:
+    """Rows variable-major then domain (R's svyby order); arrays are in that order."""
+    n_domains = len(cells)
+    se = np.sqrt(np.diag(vcov))
+    low, high = _normal_interval(estimate, se, level)
+    columns: dict[str, Any] = {}
+    for position, name in enumerate(by):
+        columns[name] = [cells[d].key[position] for _ in variables for d in range(n_domains)]
+    columns["variable"] = [v for v in variables for _ in range(n_domains)]
+    columns["level"] = pl.Series([lv for lv in levels for _ in range(n_domains)], dtype=pl.String)
+    columns.update(
+        estimate=estimate,
+        se=se,
+        ci_low=low,
+        ci_high=high,
+        n=np.tile(n, len(variables)).astype(np.int64),
+        weighted_n=np.tile(weighted_n, len(variables)),
+    )
+    if deff is not None:
+        columns["deff"] = deff
+    return pl.DataFrame(columns, strict=False)
+
+
+def _linear(
+    design: Design,
+    variables: Sequence[str] | str,
+    by: Sequence[str] | str | None,
+    na_rm: bool,
+    level: float,
+    deff: bool | str,
+    covariance: bool,
+    statistic: str,
+) -> Estimates:
+    """Means and totals (with proportions and counts of factor levels) by domain."""
+    names = [variables] if isinstance(variables, str) else list(variables)
+    by_names = [by] if isinstance(by, str) else list(by or [])
+    columns = _columns(design, names)
+    cells = domains(design, by_names)
+    valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
+    y = np.where(np.isnan(columns.values), 0.0, columns.values)
+    masks = np.stack([c.mask & valid for c in cells], axis=1)  # (n, D)
+    k, n_domains = y.shape[1], masks.shape[1]
+
+    def point(weights: np.ndarray) -> np.ndarray:
+        """Estimates (m, K*D) for m weight columns, variable-major."""
+        sums = np.einsum("nm,nd,nk->mkd", weights, masks, y, optimize=True)
+        if statistic == "mean":
+            sums = sums / (weights.T @ masks)[:, None, :]
+        return sums.reshape(weights.shape[1], k * n_domains)
+
+    w = design.weights
+    estimate = point(w[:, None])[0]
+    domain_w = w[:, None] * masks  # (n, D)
+    totals_w = domain_w.sum(axis=0)
+    centre = estimate.reshape(k, n_domains)
+
+    def blocks() -> Iterator[np.ndarray]:
+        for j in range(k):
+            if statistic == "mean":
+                yield domain_w * (y[:, [j]] - centre[j]) / totals_w
+            else:
+                yield domain_w * y[:, [j]]
+
+    vcov = _variances(design, blocks, point, estimate, covariance)
+    counts = masks.sum(axis=0)
+    deffs = None
+    if deff:
+        deffs = _design_effect(
+            np.diag(vcov), y, domain_w, counts, totals_w, centre, statistic, str(deff)
+        )
+    table = _table(
+        by_names,
+        cells,
+        columns.variables,
+        columns.levels,
+        estimate,
+        vcov,
+        counts,
+        totals_w,
+        level,
+        deffs,
+    )
+    return Estimates(table, vcov, degrees_of_freedom(design), tuple(by_names))
+
+
+def _design_effect(
+    variance: np.ndarray,
+    y: np.ndarray,
+    domain_w: np.ndarray,
+    counts: np.ndarray,
+    totals_w: np.ndarray,
+    means_or_totals: np.ndarray,
+    statistic: str,
+    kind: str,
+) -> np.ndarray:
+    """R's deff: design variance over the variance under simple random sampling.
+
+    `kind` "True" compares with sampling without replacement, "replace" with replacement.
+    """
+    means = np.einsum("nd,nk->kd", domain_w, y) / totals_w  # (K, D)
+    squares = np.einsum("nd,nk->kd", domain_w, y * y) / totals_w
+    element_var = (squares - means**2) * counts / (counts - 1)  # svyvar, n/(n-1)
+    if statistic == "mean":
+        srs = (
+            element_var / counts
+            if kind == "replace"
+            else (element_var * (totals_w - counts) / (totals_w * counts))
+        )
+    else:
+        srs = element_var * totals_w**2 / counts
+        if kind != "replace":
+            srs = srs * (totals_w - counts) / totals_w
+    return np.asarray(variance / srs.reshape(-1))
+
+
+def mean(
+    design: Design,
+    variables: Sequence[str] | str,
+    *,
+    by: Sequence[str] | str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    deff: bool | str = False,
+    covariance: bool = True,
+) -> Estimates:
+    """Weighted means; a text column gives the proportion of each level (R's `svymean`).
+
+    `deff=True` adds design effects against simple random sampling without replacement,
+    `deff="replace"` with replacement. `covariance=False` skips the covariance between
+    estimates (faster on large banners; `vcov` then holds only variances).
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0, 1.0, 2.0, 2.0]})
+    >>> mean(Design.from_frame(frame, weights="w"), "y").table["estimate"].round(4).to_list()
+    [2.8333]
+    """
+    return _linear(design, variables, by, na_rm, level, deff, covariance, "mean")
+
+
+def total(
+    design: Design,
+    variables: Sequence[str] | str,
+    *,
+    by: Sequence[str] | str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    deff: bool | str = False,
+    covariance: bool = True,
+) -> Estimates:
+    """Weighted totals; a text column gives the estimated count of each level (`svytotal`).
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0, 1.0, 2.0, 2.0]})
+    >>> total(Design.from_frame(frame, weights="w"), "y").table["estimate"].to_list()
+    [17.0]
+    """
+    return _linear(design, variables, by, na_rm, level, deff, covariance, "total")
+
+
+def ratio(
+    design: Design,
+    numerator: Sequence[str] | str,
+    denominator: Sequence[str] | str,
+    *,
+    by: Sequence[str] | str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+) -> Estimates:
+    """Ratios of totals, numerator over denominator (R's `svyratio`), variable `num/den`.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 2.0, 4.0]})
+    >>> ratio(Design.from_frame(frame), "a", "b").table["estimate"].to_list()
+    [0.75]
+    """
+    nums = [numerator] if isinstance(numerator, str) else list(numerator)
+    dens = [denominator] if isinstance(denominator, str) else list(denominator)
+    by_names = [by] if isinstance(by, str) else list(by or [])
+    columns = _columns(design, nums + dens)
+    if any(lv is not None for lv in columns.levels):
+        raise SurveyError("ratios need numeric numerator and denominator columns")
+    cells = domains(design, by_names)
+    valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
+    values = np.where(np.isnan(columns.values), 0.0, columns.values)
+    pairs = [(i, len(nums) + j) for j in range(len(dens)) for i in range(len(nums))]
+    masks = np.stack([c.mask & valid for c in cells], axis=1)
+    n_domains = masks.shape[1]
+
+    def point(weights: np.ndarray) -> np.ndarray:
+        sums = np.einsum("nm,nd,nk->mkd", weights, masks, values, optimize=True)
+        ratios = [sums[:, i, :] / sums[:, j, :] for i, j in pairs]
+        return np.stack(ratios, axis=1).reshape(weights.shape[1], len(pairs) * n_domains)
+
+    estimate = point(design.weights[:, None])[0]
+    domain_w = design.weights[:, None] * masks
+    den_totals = domain_w.T @ values  # (D, K)
+    r = estimate.reshape(len(pairs), n_domains)
+
+    def blocks() -> Iterator[np.ndarray]:
+        for p, (i, j) in enumerate(pairs):
+            residual = values[:, [i]] - r[p] * values[:, [j]]
+            yield domain_w * residual / den_totals[:, j]
+
+    vcov = _variances(design, blocks, point, estimate, True)
+    labels = [f"{nums[i]}/{dens[j - len(nums)]}" for i, j in pairs]
+    counts = masks.sum(axis=0)
+    table = _table(
+        by_names,
+        cells,
+        labels,
+        [None] * len(labels),
+        estimate,
+        vcov,
+        counts,
+        domain_w.sum(axis=0),
+        level,
+    )
+    return Estimates(table, vcov, degrees_of_freedom(design), tuple(by_names))
+
+
+def quantile(
+    design: Design,
+    variable: str,
+    probs: Sequence[float] | float,
+    *,
+    by: Sequence[str] | str | None = None,
+    qrule: str = "math",
+    interval_type: str = "mean",
+    na_rm: bool = False,
+    level: float = 0.95,
+) -> Estimates:
+    """Quantiles with Woodruff intervals (R's `svyquantile`, default rule "math").
+
+    The interval is that of the proportion below the quantile (`interval_type` "mean", "beta",
+    "xlogit" or "asin", t on the design degrees of freedom), mapped back through the rule;
+    se = interval width / (2 t). Rules: math, school, shahvaish, hf1 to hf9.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"y": [float(v) for v in range(1, 21)]})
+    >>> quantile(Design.from_frame(frame), "y", 0.5).table["estimate"].to_list()
+    [10.0]
+    """
+    if design.replicates is not None:
+        raise SurveyError("quantiles are computed on linearisation designs only")
+    if qrule not in QRULES:
+        raise SurveyError(f"unknown qrule {qrule!r}; use one of {', '.join(QRULES)}")
+    if interval_type == "Wald":
+        interval_type = "mean"
+    if interval_type not in ("mean", "beta", "xlogit", "asin"):
+        raise SurveyError(f"unknown interval_type {interval_type!r}; use mean, beta, xlogit, asin")
+    ps = [probs] if isinstance(probs, float | int) else list(probs)
+    by_names = [by] if isinstance(by, str) else list(by or [])
+    columns = _columns(design, [variable])
+    if columns.levels[0] is not None:
+        raise SurveyError("quantiles need a numeric column", column=variable)
+    cells = domains(design, by_names)
+    valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
+    x = np.where(valid, columns.values[:, 0], 0.0)
+    rows: list[dict[str, Any]] = []
+    variances = []
+    for cell in cells:
+        domain = design.subset(cell.mask & valid)
+        df = degrees_of_freedom(domain)
+        t = stats.t.ppf((1 + level) / 2, df)
+        w = domain.domain_weights
+        for p in ps:
+            q = quantile_rule(qrule, x, w, p)
+            low, high = _woodruff(domain, x, q, qrule, interval_type, level, df)
+            se = (high - low) / (2 * t)
+            variances.append(se**2)
+            row = dict(zip(by_names, cell.key, strict=True))
+            row.update(
+                variable=variable,
+                level=None,
+                quantile=float(p),
+                estimate=q,
+                se=se,
+                ci_low=low,
+                ci_high=high,
+                n=int((w != 0).sum()),
+                weighted_n=float(w.sum()),
+            )
+            rows.append(row)
+    table = pl.DataFrame(rows, schema_overrides={"level": pl.String})
+    vcov = np.full((len(rows), len(rows)), np.nan)
+    np.fill_diagonal(vcov, variances)
+    return Estimates(table, vcov, degrees_of_freedom(design), tuple(by_names))
+
+
+def _woodruff(
+    design: Design, x: np.ndarray, q: float, qrule: str, method: str, level: float, df: int
+) -> tuple[float, float]:
+    """R's woodruffCI: interval of P(X <= q) mapped back through the quantile rule."""
+    w = design.domain_weights
+    below = (x <= q).astype(np.float64)
+    p, se = _proportion(design, below)
+    low, high = proportion_interval(p, se, method, level, df, n_rows=_rows(design), design_df=df)
+    w_q = np.where(design.in_domain, w, 0.0)
+    lower = np.nan if np.isnan(low) or low < 0 else quantile_rule(qrule, x, w_q, low)
+    upper = np.nan if np.isnan(high) or high > 1 else quantile_rule(qrule, x, w_q, high)
+    return lower, upper
+
+
+def _rows(design: Design) -> int:
+    """R's nrow(design): the rows R keeps (a subset of an uncalibrated design drops rows)."""
+    return design.n if design.calibrations else int(design.in_domain.sum())
+
+
+def _proportion(design: Design, indicator: np.ndarray) -> tuple[float, float]:
+    """Weighted mean of a 0/1 vector in the design's domain, with its linearised SE."""
+    w = design.domain_weights
+    total_w = w.sum()
+    p = float(w @ indicator / total_w)
+    if design.replicates is not None:
+        reps = design.replicates.weights * design.in_domain[:, None]
+        thetas = (reps.T @ indicator) / reps.sum(axis=0)
+        var = design.replicates.variance(thetas[:, None], np.array([p]))[0, 0]
+    else:
+        var = float(total_variance(design, w * (indicator - p) / total_w))
+    return p, float(np.sqrt(var))
+
+
+def proportion_interval(
+    p: float,
+    se: float,
+    method: str,
+    level: float,
+    df: float,
+    *,
+    n_rows: int,
+    design_df: float,
+) -> tuple[float, float]:
+    """Interval for a proportion from its estimate and SE (R's svyciprop methods but
+    "likelihood", which needs the whole design: see `ciprop`)."""
+    alpha = 1 - level
+    t = stats.t.ppf(1 - alpha / 2, df)
+    if method == "mean":
+        return p - t * se, p + t * se
+    if method == "asin":
+        centre, half = np.arcsin(np.sqrt(p)), t * se / (2 * np.sqrt(p * (1 - p)))
+        return float(np.sin(centre - half) ** 2), float(np.sin(centre + half) ** 2)
+    if method in ("xlogit", "logit"):
+        centre, half = np.log(p / (1 - p)), t * se / (p * (1 - p))
+        return float(stats.logistic.cdf(centre - half)), float(stats.logistic.cdf(centre + half))
+    if method == "beta":
+        n_eff = p * (1 - p) / se**2
+        n_eff *= (stats.t.ppf(alpha / 2, n_rows - 1) / stats.t.ppf(alpha / 2, design_df)) ** 2
+        low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+        high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+        return float(low), float(high)
+    raise SurveyError(f"unknown proportion interval method {method!r}")
+
+
+def ciprop(
+    design: Design,
+    variable: str,
+    equals: Any,
+    *,
+    method: str = "logit",
+    level: float = 0.95,
+) -> Estimates:
+    """Proportion of rows where `variable == equals`, with R's `svyciprop` interval.
+
+    Methods: logit (default), likelihood, asin, beta, mean, xlogit; t quantiles on the design
+    degrees of freedom. The SE is the linearised (or replicate) SE of the proportion.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"a": ["y", "n", "y", "y"]})
+    >>> ciprop(Design.from_frame(frame), "a", "y").table["estimate"].to_list()
+    [0.75]
+    """
+    if variable not in design.data.columns:
+        raise SurveyError("variable not found in the data", column=variable)
+    series = design.data.get_column(variable)
+    missing = series.is_null().to_numpy() & design.in_domain
+    if missing.any():
+        raise SurveyError(
+            f"{int(missing.sum())} row(s) of the domain have missing values", column=variable
+        )
+    if isinstance(series.dtype, _FACTOR_TYPES) and not isinstance(series.dtype, pl.Boolean):
+        hits = (series.cast(pl.String) == str(equals)).fill_null(False).to_numpy()
+    else:
+        hits = (series == equals).fill_null(False).to_numpy()
+    indicator = hits.astype(np.float64)
+    p, se = _proportion(design, indicator)
+    df = degrees_of_freedom(design)
+    if method in ("logit", "asin", "beta", "mean", "xlogit"):
+        low, high = proportion_interval(
+            p, se, method, level, df, n_rows=_rows(design), design_df=df
+        )
+    else:
+        raise SurveyError(f"unknown method {method!r}; use logit, asin, beta, mean or xlogit")
+    w = design.domain_weights
+    table = pl.DataFrame(
+        {
+            "variable": [variable],
+            "level": [format_value(equals)],
+            "estimate": [p],
+            "se": [se],
+            "ci_low": [low],
+            "ci_high": [high],
+            "n": [int((w != 0).sum())],
+            "weighted_n": [float(w.sum())],
+        }
+    )
+    return Estimates(table, np.array([[se**2]]), df)
+
+
+QRULES = ("math", "school", "shahvaish", *(f"hf{i}" for i in range(1, 10)))
+
+
+def quantile_rule(rule: str, x: np.ndarray, w: np.ndarray, p: float) -> float:
+    """The p-quantile of x under weights w by one of R's `qrule_*` functions (zero weights out).
+
+    >>> quantile_rule("math", np.array([3.0, 1.0, 2.0]), np.ones(3), 0.5)
+    2.0
+    """
+    keep = w != 0
+    x, w = x[keep], w[keep]
+    if rule == "hf3":
+        values, inverse = np.unique(x, return_inverse=True)
+        x, w = values, np.bincount(inverse.reshape(-1), weights=w)
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    cumw = np.cumsum(w)
+    total_w = cumw[-1]
+    if rule in ("math", "hf1", "school", "hf2", "hf3", "hf4"):
+        hits = np.flatnonzero(cumw <= p * total_w)
+        low = int(hits[-1]) if hits.size else 0
+        up = low if low == x.shape[0] - 1 else low + 1
+        w_low = p - cumw[low] / total_w
+        w_up = cumw[up] / total_w - p
+        if rule in ("math", "hf1"):
+            return float(x[low] if w_low == 0 else x[up])
+        if rule in ("school", "hf2"):
+            return float((x[low] + x[up]) / 2 if w_low == 0 else x[up])
+        if rule == "hf3":
+            return float(x[low] if w_low == 0 and (low + 1) % 2 == 0 else x[up])
+        gamma = w_low / (w_up + w_low)
+        return float(x[low] * (1 - gamma) + x[up] * gamma)
+    previous = np.concatenate([[0.0], cumw[:-1]])
+    if rule == "shahvaish":
+        cum_bar = np.cumsum(w / w.mean())
+        pk = (cum_bar + 0.5 - w / 2) / (x.shape[0] + 1)
+        step = np.clip(np.searchsorted(pk, p, side="right") - 1, 0, x.shape[0] - 1)
+        return float(x[step])
+    positions = {
+        "hf5": lambda: (cumw - w / 2) / total_w,
+        "hf6": lambda: cumw / (total_w + w[-1]),
+        "hf7": lambda: previous / cumw[-2],
+        "hf8": lambda: (previous / 3 + cumw * 2 / 3) / (total_w + w[-1] / 3),
+        "hf9": lambda: (previous * 3 / 8 + cumw * 5 / 8) / (total_w + w[-1] / 4),
+    }
+    if rule not in positions:
+        raise SurveyError(f"unknown qrule {rule!r}; use one of {', '.join(QRULES)}")
+    return float(np.interp(p, positions[rule](), x))

@@ -1,0 +1,240 @@
+"""Replicate-weight designs: jackknife (JK1, JKn), BRR, bootstrap, or weights read from columns.
+
+The variance of any statistic is `scale * sum_r rscales_r * (theta_r - centre)^2`, with the
+centre the mean of the replicates, or the full-sample estimate when `mse` is true (R's
+`svrVar`). Built from a design, replicates follow R's `as.svrepdesign`: JK1 deletes one PSU at
+a time and folds a first-stage fpc into `scale`; JKn deletes one PSU per stratum with
+rscales (n_h - 1) / n_h times the stratum fpc factor; BRR uses a Hadamard matrix (one
+half-sample per row, strata with exactly two PSUs); the bootstrap resamples n_h PSUs with
+replacement per stratum, from a seeded NumPy generator (R's random numbers cannot be
+reproduced, so seeded bootstraps agree with R in distribution, not replicate by replicate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import polars as pl
+import scipy.linalg
+
+from observatoire.survey.design import Design, as_polars, dense_codes
+from observatoire.survey.errors import SurveyError
+
+REPLICATE_TYPES = ("JK1", "JKn", "BRR", "bootstrap", "other")
+
+
+@dataclass(frozen=True)
+class ReplicateWeights:
+    """Full replicate weights (n, R), already multiplied by the sampling weights."""
+
+    weights: np.ndarray
+    scale: float
+    rscales: np.ndarray
+    mse: bool
+    type: str
+
+    @property
+    def count(self) -> int:
+        """Number of replicates."""
+        return int(self.weights.shape[1])
+
+    @property
+    def degrees_of_freedom(self) -> int:
+        """Rank of the replicate weights minus one (R's `degf` for replicate designs)."""
+        return int(np.linalg.matrix_rank(self.weights, tol=None)) - 1
+
+    def variance(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+        """Covariance (k, k) of estimates (k,) from their replicates (R, k), as R's `svrVar`."""
+        thetas = np.asarray(replicates, dtype=np.float64)
+        keep = ~np.any(np.isnan(thetas), axis=1)
+        if not np.any(keep):
+            raise SurveyError("every replicate gave a missing result")
+        thetas, rscales = thetas[keep], self.rscales[keep]
+        centre = estimate if self.mse else thetas[rscales > 0].mean(axis=0)
+        deviations = (thetas - centre) * np.sqrt(rscales)[:, None]
+        return np.asarray(deviations.T @ deviations * self.scale)
+
+
+def as_replicate(
+    design: Design,
+    type: str = "JK1",
+    replicates: int | None = None,
+    seed: int | None = None,
+    *,
+    mse: bool = False,
+) -> Design:
+    """A replicate-weight version of a linearisation design (R's `as.svrepdesign`).
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"psu": [1, 1, 2, 3], "w": [2.0, 2.0, 3.0, 3.0]})
+    >>> rep = as_replicate(Design.from_frame(frame, ids="psu", weights="w"), "JK1")
+    >>> rep.replicates.weights.shape, round(rep.replicates.scale, 4)
+    ((4, 3), 0.6667)
+    """
+    if design.replicates is not None:
+        raise SurveyError("the design already has replicate weights")
+    stratified = len(np.unique(design.strata)) > 1
+    psu = design.clusters[0]
+    population = design.fpc[0]
+    if type == "JK1":
+        if stratified:
+            raise SurveyError("JK1 needs an unstratified design; use JKn for a stratified one")
+        factors, scale, rscales = _jk1(psu, population)
+    elif type == "JKn":
+        if not stratified:
+            raise SurveyError("JKn needs a stratified design; use JK1 or bootstrap")
+        factors, scale, rscales = _jkn(design, psu, population)
+    elif type == "BRR":
+        if not stratified:
+            raise SurveyError("BRR needs a stratified design with two PSUs per stratum")
+        factors, scale, rscales = _brr(design, psu)
+    elif type == "bootstrap":
+        factors, scale, rscales = _bootstrap(design, psu, population, replicates or 50, seed)
+    else:
+        raise SurveyError(f"unknown replicate type {type!r}; use JK1, JKn, BRR or bootstrap")
+    weights = factors * design.weights[:, None]
+    rep = ReplicateWeights(weights=weights, scale=scale, rscales=rscales, mse=mse, type=type)
+    return replace(design, replicates=rep)
+
+
+def _unit_table(design: Design, psu: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dense PSU index per row, stratum per PSU, and first row of every PSU."""
+    index = dense_codes(psu)
+    first = np.unique(index, return_index=True)[1]
+    return index, design.strata[first], first
+
+
+def _jk1(psu: np.ndarray, population: np.ndarray | None) -> tuple[np.ndarray, float, np.ndarray]:
+    index = dense_codes(psu)
+    n = int(index.max()) + 1
+    factor = 1.0
+    if population is not None:
+        sizes = np.unique(population)
+        if sizes.shape[0] > 1:
+            raise SurveyError("JK1 needs a single fpc value for the whole sample")
+        factor = (sizes[0] - n) / sizes[0]
+    unit = np.full((n, n), n / (n - 1))
+    np.fill_diagonal(unit, 0.0)
+    return unit[index], factor * (n - 1) / n, np.ones(n)
+
+
+def _jkn(
+    design: Design, psu: np.ndarray, population: np.ndarray | None
+) -> tuple[np.ndarray, float, np.ndarray]:
+    index, unit_stratum, first = _unit_table(design, psu)
+    counts = np.bincount(unit_stratum)[unit_stratum]
+    if np.any(counts == 1):
+        label = design.stratum_label(int(unit_stratum[counts == 1][0]))
+        raise SurveyError(f"stratum {label} has only one PSU: JKn cannot delete it")
+    fpc_factor = np.ones(first.shape[0])
+    if population is not None:
+        fpc_factor = (population[first] - counts) / population[first]
+    # Replicate r deletes PSU r: its stratum's other PSUs get n_h / (n_h - 1), others 1.
+    same = unit_stratum[:, None] == unit_stratum[None, :]
+    unit = np.where(same, (counts / (counts - 1))[None, :], 1.0)
+    np.fill_diagonal(unit, 0.0)
+    rscales = fpc_factor * (counts - 1) / counts
+    return unit[index], 1.0, rscales
+
+
+def hadamard(size: int) -> np.ndarray:
+    """A Hadamard matrix of order at least `size` (Sylvester's construction)."""
+    order = 1
+    while order < size:
+        order *= 2
+    return np.asarray(scipy.linalg.hadamard(order), dtype=np.float64)
+
+
+def _brr(design: Design, psu: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    index, unit_stratum, _ = _unit_table(design, psu)
+    counts = np.bincount(unit_stratum)
+    if np.any(counts != 2):
+        label = design.stratum_label(int(np.flatnonzero(counts != 2)[0]))
+        raise SurveyError(f"BRR needs exactly two PSUs per stratum; stratum {label} differs")
+    n_strata = counts.shape[0]
+    matrix = hadamard(n_strata + 1)[:, 1 : n_strata + 1]
+    order = np.argsort(unit_stratum, kind="stable")
+    second = np.zeros(unit_stratum.shape[0], dtype=bool)
+    second[order[1::2]] = True
+    signs = matrix[:, unit_stratum].T
+    unit = np.where(second[:, None], 1 - signs, 1 + signs)
+    return unit[index], 1.0 / matrix.shape[0], np.ones(matrix.shape[0])
+
+
+def _bootstrap(
+    design: Design, psu: np.ndarray, population: np.ndarray | None, count: int, seed: int | None
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """R's `bootweights`: per stratum, n_h PSUs drawn with replacement (without replacement
+    from the PSUs repeated up to the population size when there is an fpc)."""
+    index, unit_stratum, first = _unit_table(design, psu)
+    rng = np.random.default_rng(seed)
+    unit = np.zeros((first.shape[0], count))
+    for stratum in range(int(unit_stratum.max()) + 1):
+        members = np.flatnonzero(unit_stratum == stratum)
+        n_h = members.shape[0]
+        if population is None:
+            draws = rng.integers(0, n_h, size=(count, n_h))
+        else:
+            pool = np.resize(np.arange(n_h), round(float(population[first[members[0]]])))
+            draws = np.stack([rng.permutation(pool)[:n_h] for _ in range(count)])
+        offsets = (np.arange(count) * n_h)[:, None]
+        times = np.bincount((draws + offsets).ravel(), minlength=count * n_h)
+        unit[members] = times.reshape(count, n_h).T
+    psu_per_stratum = 1 / np.mean(1 / np.bincount(unit_stratum))
+    scale = psu_per_stratum / ((psu_per_stratum - 1) * (count - 1))
+    return unit[index], float(scale), np.ones(count)
+
+
+def from_columns(
+    frame: Any,
+    weights: str | None,
+    replicate_columns: Sequence[str],
+    type: str,
+    combined_weights: bool = True,
+    scale: float | None = None,
+    rscales: Sequence[float] | float | None = None,
+    mse: bool = False,
+) -> Design:
+    """A design from published replicate-weight columns (R's `svrepdesign`).
+
+    Defaults follow R: BRR scale 1/R; bootstrap 1/(R - 1); JK1 (R - 1)/R; rscales 1.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"y": [1.0, 2.0], "r1": [2.0, 0.0], "r2": [0.0, 2.0]})
+    >>> from_columns(frame, None, ["r1", "r2"], "BRR", combined_weights=False).replicates.scale
+    0.5
+    """
+    data = as_polars(frame)
+    if type not in REPLICATE_TYPES:
+        raise SurveyError(f"unknown replicate type {type!r}; use one of {REPLICATE_TYPES}")
+    if not replicate_columns:
+        raise SurveyError("no replicate weight columns given")
+    columns = []
+    for name in replicate_columns:
+        if name not in data.columns:
+            raise SurveyError("replicate weight column not found", column=name)
+        column = data.get_column(name)
+        if column.null_count() or not column.dtype.is_numeric():
+            raise SurveyError("replicate weights must be numbers without gaps", column=name)
+        columns.append(column.cast(pl.Float64).to_numpy())
+    matrix = np.stack(columns, axis=1)
+    count = matrix.shape[1]
+    design = Design.from_frame(data, weights=weights)
+    full = matrix if combined_weights else matrix * design.weights[:, None]
+    if scale is None:
+        scale = {"BRR": 1 / count, "bootstrap": 1 / (count - 1), "JK1": (count - 1) / count}.get(
+            type, 1.0
+        )
+    if rscales is None:
+        if type == "JKn":
+            if combined_weights:
+                raise SurveyError("rscales are needed for combined JKn weights")
+            rscales = 1 / matrix.max(axis=0)
+        else:
+            rscales = 1.0
+    scales = np.broadcast_to(np.asarray(rscales, dtype=np.float64), (count,)).copy()
+    rep = ReplicateWeights(weights=full, scale=float(scale), rscales=scales, mse=mse, type=type)
+    return replace(design, replicates=rep)
