@@ -202,14 +202,17 @@ class Design:
 
         if weights is not None and probs is not None:
             raise SurveyError("give sampling weights or probabilities, not both")
+        # R stores probabilities and weights(design) is 1 / prob: computing the same way keeps
+        # weights bit-identical to R's (1 / (1 / w) can differ from w in the last bit).
         if weights is not None:
-            final = _positive(_numeric(data, weights, "weights"), weights, "weight")
+            prob = 1.0 / _positive(_numeric(data, weights, "weights"), weights, "weight")
         elif probs is not None:
-            final = 1.0 / _positive(_numeric(data, probs, "probabilities"), probs, "probability")
+            prob = _positive(_numeric(data, probs, "probabilities"), probs, "probability")
         elif population:
-            final = np.prod([size / sampsize[s] for s, size in enumerate(population)], axis=0)
+            prob = np.prod([1.0 / (size / sampsize[s]) for s, size in enumerate(population)], 0)
         else:
-            final = np.ones(n)
+            prob = np.ones(n)
+        final = 1.0 / prob
         return cls(
             data=data,
             weights=np.ascontiguousarray(final, dtype=np.float64),

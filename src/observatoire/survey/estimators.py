@@ -635,7 +635,8 @@ def quantile_rule(rule: str, x: np.ndarray, w: np.ndarray, p: float) -> float:
         x, w = values, np.bincount(inverse.reshape(-1), weights=w)
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order]
-    cumw = np.cumsum(w)
+    # R's cumsum and sum accumulate in long double: equal weights then hit p * total exactly.
+    cumw = np.cumsum(w.astype(np.longdouble)).astype(np.float64)
     total_w = cumw[-1]
     if rule in ("math", "hf1", "school", "hf2", "hf3", "hf4"):
         hits = np.flatnonzero(cumw <= p * total_w)
