@@ -35,11 +35,18 @@ def _collect_static() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _load_alliances() -> None:
+    from observatoire.platform.alliances.content import load_seed
+
+    load_seed()
+
+
 def steps() -> list[Step]:
     """The preparation steps, in order."""
     return [
         Step("Migrating the database", _migrate),
         Step("Collecting static files", _collect_static),
+        Step("Loading the base of alliances", _load_alliances),
     ]
 
 

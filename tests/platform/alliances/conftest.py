@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
-def _territory_ready() -> bool:
-    try:
-        return hasattr(importlib.import_module("observatoire.territory"), "UnknownTerritory")
-    except ImportError:
-        return False
-
-
-if not _territory_ready():
-    sys.path.insert(0, str(Path(__file__).parent))
-    import fake_territory
-
-    import observatoire
-
-    sys.modules["observatoire.territory"] = fake_territory
-    observatoire.territory = fake_territory  # type: ignore[attr-defined]
-
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pytest  # noqa: E402
+import pytest
 
 VITAWIN: dict[str, Any] = {
     "import_id": "vitawin-q2er",
@@ -35,8 +15,18 @@ VITAWIN: dict[str, Any] = {
     "<script>window.pwned = true</script>",
     "territories": ["200057941"],
     "partners": [
-        {"name": "Paris Est Marne & Bois", "actor_type": "collectivites", "size": "grande", "role": "porteur"},
-        {"name": "VitaWin", "actor_type": "associations", "size": "tres-petite", "role": "opérateur"},
+        {
+            "name": "Paris Est Marne & Bois",
+            "actor_type": "collectivites",
+            "size": "grande",
+            "role": "porteur",
+        },
+        {
+            "name": "VitaWin",
+            "actor_type": "associations",
+            "size": "tres-petite",
+            "role": "opérateur",
+        },
     ],
     "objectives": ["co-construction-territoriale", "innovation-societale"],
     "impacts": ["innovation", "confiance"],
@@ -44,7 +34,9 @@ VITAWIN: dict[str, Any] = {
     "innovation_stage": "deploiement",
     "timeline": [{"date": "2019", "label": "Lancement"}],
     "results": [{"label": "Élèves accompagnés chaque année", "value": "250"}],
-    "sources": [{"title": "Actes du colloque ODD 17", "date": "2022-11-03", "locator": "seed/000.txt"}],
+    "sources": [
+        {"title": "Actes du colloque ODD 17", "date": "2022-11-03", "locator": "seed/000.txt"}
+    ],
     "last_reviewed": "2026-11-01",
 }
 ENERGIE: dict[str, Any] = {

@@ -43,7 +43,10 @@ def test_or_within_a_facet_and_across_facets(base) -> None:
     both = titles(filters={"objective": ["performance-engagement", "innovation-societale"]})
     assert sorted(both) == ["montargis-energie", "vitawin-q2er"]
     assert titles(
-        filters={"objective": ["performance-engagement", "innovation-societale"], "impact": ["confiance"]}
+        filters={
+            "objective": ["performance-engagement", "innovation-societale"],
+            "impact": ["confiance"],
+        }
     ) == ["vitawin-q2er"]
 
 
@@ -53,7 +56,7 @@ def test_commune_finds_fiches_of_its_ept_and_national_ones(base) -> None:
 
 
 def test_region_finds_fiches_located_inside_it(base) -> None:
-    assert sorted(titles(territory="11")) == ["fonds-odd17", "vitawin-q2er"]
+    assert sorted(titles(territory="REG-11")) == ["fonds-odd17", "vitawin-q2er"]
     assert sorted(titles(territory="FR")) == ["fonds-odd17", "montargis-energie", "vitawin-q2er"]
 
 
@@ -80,8 +83,12 @@ def test_drafts_and_synthetic_fiches_are_not_public(base, make_fiche) -> None:
 
 def test_title_ranks_before_description(base, make_fiche) -> None:
     make_fiche(
-        {**base["energie"].raw_record, "import_id": "autre", "title": "Un atelier de quartier",
-         "description": "On y parle de montargis."}
+        {
+            **base["energie"].raw_record,
+            "import_id": "autre",
+            "title": "Un atelier de quartier",
+            "description": "On y parle de montargis.",
+        }
     )
     assert titles(q="montargis")[0] == "montargis-energie"
 
@@ -91,3 +98,5 @@ def test_bad_parameters_are_input_errors(base) -> None:
         SearchParams(filters={"couleur": ["bleu"]})
     with pytest.raises(InputError):
         run(SearchParams(territory="99999"))
+    with pytest.raises(InputError, match="say which one"):
+        run(SearchParams(territory="11"))

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from observatoire import territory
+from observatoire.errors import InputError
 from observatoire.platform.alliances import places
 from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.alliances.search.faceted import base_queryset
@@ -84,7 +85,11 @@ def published() -> Iterable[Alliance]:
 
 
 def to_json() -> str:
-    data = {"licence": LICENCE, "licence_url": LICENCE_URL, "results": [record(a) for a in published()]}
+    data = {
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "results": [record(a) for a in published()],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -98,7 +103,13 @@ def to_csv() -> str:
         rec["partners"] = "|".join(
             ";".join([p["name"], p["actor_type"], p["size"], p["role"]]) for p in rec["partners"]
         )
-        for name in ("objectives", "impacts", "partnership_categories", "fragilities", "support_forms"):
+        for name in (
+            "objectives",
+            "impacts",
+            "partnership_categories",
+            "fragilities",
+            "support_forms",
+        ):
             rec[name] = "|".join(rec[name])
         for name in ("timeline", "results", "sources"):
             rec[name] = json.dumps(rec[name], ensure_ascii=False)
@@ -107,18 +118,24 @@ def to_csv() -> str:
 
 
 @lru_cache(maxsize=1)
-def _centres() -> dict[str, tuple[float, float]]:
-    """Centre of the bounding box of every department and region shape, by INSEE code."""
-    centres: dict[str, tuple[float, float]] = {}
-    for collection in (territory.department_shapes(), territory.region_shapes()):
+def _centres() -> dict[tuple[str, str], tuple[float, float]]:
+    """Centre of the bounding box of every department and region shape, by (kind, INSEE code)."""
+    centres: dict[tuple[str, str], tuple[float, float]] = {}
+    for kind, collection in (
+        ("department", territory.department_shapes()),
+        ("region", territory.region_shapes()),
+    ):
         for feature in collection["features"]:
-            code = str(feature.get("id") or feature["properties"].get("code"))
+            code = (kind, str(feature.get("id") or feature["properties"].get("code")))
             xs, ys = [], []
             for x, y in _points(feature["geometry"]["coordinates"]):
                 xs.append(x)
                 ys.append(y)
             if xs:
-                centres[code] = (round((min(xs) + max(xs)) / 2, 5), round((min(ys) + max(ys)) / 2, 5))
+                centres[code] = (
+                    round((min(xs) + max(xs)) / 2, 5),
+                    round((min(ys) + max(ys)) / 2, 5),
+                )
     return centres
 
 
@@ -134,10 +151,10 @@ def _geometry(alliance: Alliance) -> dict[str, Any] | None:
     for code in alliance.territories:
         try:
             place = places.place(code)
-        except territory.UnknownTerritory:
+        except InputError:
             continue
-        for key in (place.department, place.region):
-            if key and key in _centres():
+        for key in (("department", place.department), ("region", place.region)):
+            if key[1] and key in _centres():
                 return {"type": "Point", "coordinates": list(_centres()[key])}
     return None
 

@@ -18,13 +18,14 @@ class Facet:
     fr: str
     en: str
     vocabulary: vocabularies.Vocabulary | None = None
+    kind: str | None = None  # territorial facets: the territory kind of their codes
 
     def title(self, language: str = "fr") -> str:
         return self.en if language.startswith("en") else self.fr
 
     def label(self, code: str, language: str = "fr") -> str:
         if self.vocabulary is None:
-            return places.name(code)
+            return places.name(code, self.kind)
         try:
             return self.vocabulary[code].label(language)
         except KeyError:
@@ -32,7 +33,9 @@ class Facet:
 
     def order(self, code: str) -> int:
         """Vocabulary order (territorial facets are sorted by count then name instead)."""
-        return self.vocabulary.codes.index(code) if self.vocabulary and code in self.vocabulary else 0
+        return (
+            self.vocabulary.codes.index(code) if self.vocabulary and code in self.vocabulary else 0
+        )
 
 
 FACETS: tuple[Facet, ...] = (
@@ -40,8 +43,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("impact", "Impact", "Impact", vocabularies.IMPACTS),
     Facet("actor_type", "Type d'acteur", "Actor type", vocabularies.ACTOR_TYPES),
     Facet("fragility", "Fragilité", "Fragility", vocabularies.FRAGILITIES),
-    Facet("region", "Région", "Region"),
-    Facet("department", "Département", "Department"),
+    Facet("region", "Région", "Region", kind="region"),
+    Facet("department", "Département", "Department", kind="department"),
     Facet("commune_size", "Taille de commune", "Commune size", vocabularies.COMMUNE_SIZES),
     Facet("stage", "Étape d'innovation", "Innovation stage", vocabularies.INNOVATION_STAGES),
     Facet(
@@ -54,6 +57,7 @@ FACETS: tuple[Facet, ...] = (
 )
 BY_NAME = {f.name: f for f in FACETS}
 
-# Index-only keys of the same table: a fiche's own territory codes, and those plus all ancestors.
+# Index-only facets of the same table, holding territory keys ("kind:code"): a fiche's own
+# territories, and those plus all their ancestors.
 OWN_TERRITORY = "territory"
 PLACE = "place"

@@ -123,13 +123,14 @@ def read_records(path: Path) -> Iterator[tuple[int, Any]]:
         yield from enumerate(items, start=1)
     elif path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(content))
-        for number, row in enumerate(reader, start=2):
-            yield number, row
+        yield from enumerate(reader, start=2)
     else:
         raise InputError("expected a .csv or .json file", file=str(path))
 
 
-def import_file(path: Path, source: str, *, dry_run: bool = False, actor: Any = None) -> ImportReport:
+def import_file(
+    path: Path, source: str, *, dry_run: bool = False, actor: Any = None
+) -> ImportReport:
     """Validate every row of `path`, then (unless dry run or any error) save them all at once."""
     if not source.strip():
         raise InputError("a source name is required (it keys the import with import_id)")
@@ -143,7 +144,9 @@ def import_file(path: Path, source: str, *, dry_run: bool = False, actor: Any = 
             record = _csv_record(raw) if is_csv else raw
             data = clean_fiche(record)
             if not data.import_id:
-                raise InputError("is required for an import (it makes re-imports idempotent)", field="import_id")
+                raise InputError(
+                    "is required for an import (it makes re-imports idempotent)", field="import_id"
+                )
             if data.import_id in seen:
                 raise InputError(
                     f"import_id {data.import_id!r} already used on row {seen[data.import_id]}",

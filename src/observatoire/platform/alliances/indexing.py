@@ -10,7 +10,7 @@ from itertools import islice
 
 from django.db import transaction
 
-from observatoire import territory
+from observatoire.errors import InputError
 from observatoire.platform.alliances import facets, places, search
 from observatoire.platform.alliances.models import Alliance, FacetValue, Partner
 
@@ -25,17 +25,19 @@ _LIST_FACETS = {
 
 def facet_pairs(alliance: Alliance, actor_types: Iterable[str]) -> set[tuple[str, str]]:
     """Every (facet, code) of the fiche, including the ancestors of its territories."""
-    pairs = {(facet, code) for facet, field in _LIST_FACETS.items() for code in getattr(alliance, field)}
+    pairs = {
+        (facet, code) for facet, field in _LIST_FACETS.items() for code in getattr(alliance, field)
+    }
     pairs |= {("actor_type", code) for code in actor_types}
     if alliance.innovation_stage:
         pairs.add(("stage", alliance.innovation_stage))
     for code in alliance.territories:
         try:
             place = places.place(code)
-        except territory.UnknownTerritory:
+        except InputError:
             continue  # a code that has since disappeared from the territory data
-        pairs.add((facets.OWN_TERRITORY, code))
-        pairs.add((facets.PLACE, code))
+        pairs.add((facets.OWN_TERRITORY, place.key))
+        pairs.add((facets.PLACE, place.key))
         pairs |= {(facets.PLACE, a) for a in place.ancestors}
         if place.region:
             pairs.add(("region", place.region))

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -92,18 +93,18 @@ class Alliance(models.Model):
     class Meta:
         verbose_name = "fiche alliance"
         verbose_name_plural = "fiches alliances"
-        ordering = ["title"]
-        constraints = [
+        ordering = ("title",)
+        constraints = (
             models.UniqueConstraint(
                 fields=["source_name", "import_id"],
                 condition=~Q(import_id=""),
                 name="alliances_unique_import",
-            )
-        ]
-        permissions = [
+            ),
+        )
+        permissions = (
             ("publish_alliance", "Peut relire, publier et archiver les fiches"),
             ("merge_alliance", "Peut fusionner les doublons"),
-        ]
+        )
 
     def __str__(self) -> str:
         return self.title
@@ -136,7 +137,7 @@ class Partner(models.Model):
 
     class Meta:
         verbose_name = "partenaire"
-        ordering = ["position", "id"]
+        ordering = ("position", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -150,12 +151,15 @@ class FacetValue(models.Model):
     code = models.CharField(max_length=60)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["alliance", "facet", "code"], name="alliances_unique_facet_value"
-            )
-        ]
-        indexes = [models.Index(fields=["facet", "code", "alliance"], name="alliances_facet_idx")]
+            ),
+        )
+        indexes = (models.Index(fields=["facet", "code", "alliance"], name="alliances_facet_idx"),)
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.code}"
 
 
 class CurationEvent(models.Model):
@@ -173,7 +177,7 @@ class CurationEvent(models.Model):
 
     class Meta:
         verbose_name = "événement de curation"
-        ordering = ["-at", "-id"]
+        ordering = ("-at", "-id")
 
     def __str__(self) -> str:
         return f"{self.action} ({self.at:%Y-%m-%d %H:%M})"
@@ -201,12 +205,12 @@ class ApiToken(models.Model):
         return f"{self.user} — {self.label or self.key_hash[:8]}"
 
     @classmethod
-    def issue(cls, user: models.Model, label: str = "") -> tuple[ApiToken, str]:
+    def issue(cls, user: User, label: str = "") -> tuple[ApiToken, str]:
         """A new token for `user`; the clear key is returned once and never stored."""
         key = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, label=label, key_hash=_hash(key)), key
 
     @classmethod
-    def user_for(cls, key: str) -> models.Model | None:
+    def user_for(cls, key: str) -> User | None:
         token = cls.objects.select_related("user").filter(key_hash=_hash(key)).first()
         return token.user if token and token.user.is_active else None

@@ -1,8 +1,9 @@
 """Territories of a fiche, through `observatoire.territory`: ancestors, region, department, size.
 
-Fiches store INSEE codes (commune, EPCI/EPT SIREN, department, region or "FR"); search needs,
-for each code, every enclosing territory (up/down matching) and its region and department
-(facets). Lookups are cached: the territory data is static for the life of a process.
+A territory reference is an INSEE code (commune, department, region), an EPCI/EPT SIREN or "FR";
+department and region codes overlap ("11" is Aude and Île-de-France), so such a code is written
+as INSEE's unambiguous reference: "REG-11", "DEP-11". Search rows always use the reference.
+Lookups are cached: the territory data is static for the life of a process.
 """
 
 from __future__ import annotations
@@ -11,38 +12,51 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from observatoire import territory
+from observatoire.errors import InputError
 
 
 @dataclass(frozen=True)
 class Place:
-    code: str
+    ref: str  # how a fiche stores it: the code, or the reference when the code is ambiguous
+    key: str  # the reference ("REG-11", "COM-94018", "FR"), unique across kinds
     name: str
-    kind: str
-    ancestors: tuple[str, ...]
+    ancestors: tuple[str, ...]  # keys, closest first
     region: str | None
     department: str | None
     size_class: str | None
 
 
+def key_of(t: territory.Territory) -> str:
+    return t.ref
+
+
+def _lookup(ref: str) -> territory.Territory:
+    ref = ref.strip()
+    return territory.get(territory.resolve(ref))
+
+
 @lru_cache(maxsize=100_000)
-def place(code: str) -> Place:
-    """The territory `code` with its ancestors; raises territory.UnknownTerritory (InputError)."""
-    t = territory.get(code)
-    ancestors = tuple(a.code for a in territory.ancestors(code))
+def place(ref: str) -> Place:
+    """The territory named by `ref`; raises InputError (unknown or ambiguous reference)."""
+    t = _lookup(ref)
+    try:
+        unambiguous = territory.get(t.code) == t
+    except territory.AmbiguousTerritory:
+        unambiguous = False
     return Place(
-        code=t.code,
+        ref=t.code if unambiguous else key_of(t),
+        key=key_of(t),
         name=t.name,
-        kind=t.kind,
-        ancestors=ancestors,
+        ancestors=tuple(key_of(a) for a in territory.ancestors(t)),
         region=t.code if t.kind == "region" else t.region,
         department=t.code if t.kind == "department" else t.department,
         size_class=t.size_class,
     )
 
 
-def name(code: str) -> str:
-    """The territory's name, or the code itself when it is unknown (a stale stored code)."""
+def name(ref: str, kind: str | None = None) -> str:
+    """The territory's name, or the reference itself when it is not (or no longer) known."""
     try:
-        return place(code).name
-    except territory.UnknownTerritory:
-        return code
+        return (territory.get(ref, kind) if kind else place(ref)).name
+    except InputError:
+        return ref

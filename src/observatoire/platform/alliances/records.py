@@ -36,7 +36,9 @@ def unique_slug(base: str, exclude_id: int | None = None) -> str:
     """A slug from `base` (at most 120 characters), suffixed -2, -3… until it is free."""
     root = (slugify(base) or "alliance")[:110].strip("-")
     slug, n = root, 1
-    taken = Alliance.objects.exclude(pk=exclude_id)
+    taken = (
+        Alliance.objects.all() if exclude_id is None else Alliance.objects.exclude(pk=exclude_id)
+    )
     while taken.filter(slug=slug).exists():
         n += 1
         slug = f"{root}-{n}"
@@ -64,7 +66,7 @@ def save_fiche(
     owner: Any = None,
     actor: Any = None,
 ) -> tuple[Alliance, bool]:
-    """Create the fiche, or update the one with the same (source, import id); returns (fiche, created).
+    """Create the fiche, or update the one of the same (source, import id): (fiche, created).
 
     An update keeps the fiche's curation state unless `state` is published (seed and import of
     curated sources), so re-importing never silently unpublishes nor publishes a contribution.
@@ -99,3 +101,14 @@ def replace_partners(alliance: Alliance, data: FicheData) -> None:
     Partner.objects.bulk_create(
         Partner(alliance=alliance, position=i, **vars(p)) for i, p in enumerate(data.partners)
     )
+
+
+@transaction.atomic
+def update_fiche(alliance: Alliance, data: FicheData, actor: Any = None) -> Alliance:
+    """Replace the content of an existing fiche (form or API edit), keeping its state."""
+    apply_data(alliance, data)
+    alliance.save()
+    replace_partners(alliance, data)
+    indexing.reindex([alliance])
+    workflow.record(alliance, actor, "edit")
+    return alliance

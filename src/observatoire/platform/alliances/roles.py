@@ -35,7 +35,9 @@ def ensure_roles(**_kwargs: Any) -> None:
 
     for name, codenames in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        perms = Permission.objects.filter(content_type__app_label="alliances", codename__in=codenames)
+        perms = Permission.objects.filter(
+            content_type__app_label="alliances", codename__in=codenames
+        )
         group.permissions.add(*perms)
     admins, _ = Group.objects.get_or_create(name=ADMINISTRATORS)
     admins.permissions.add(

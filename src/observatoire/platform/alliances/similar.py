@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from observatoire.platform.alliances import facets, text
-from observatoire.platform.alliances.models import Alliance, FacetValue, Partner, State
+from observatoire.platform.alliances import facets, places, text
+from observatoire.platform.alliances.models import Alliance, FacetValue, State
 from observatoire.platform.alliances.search.faceted import base_queryset
 from observatoire.platform.alliances.validation import FicheData
 
@@ -58,7 +58,8 @@ def likely_duplicates(data: FicheData, exclude_id: int | None = None) -> list[Du
     pool = Alliance.objects.filter(is_synthetic=False).exclude(state=State.ARCHIVED)
     if exclude_id is not None:
         pool = pool.exclude(pk=exclude_id)
-    own = FacetValue.objects.filter(facet=facets.OWN_TERRITORY, code__in=data.territories)
+    keys = [places.place(ref).key for ref in data.territories]
+    own = FacetValue.objects.filter(facet=facets.OWN_TERRITORY, code__in=keys)
     same_place = set(pool.filter(id__in=own.values("alliance_id")).values_list("id", flat=True))
     folded_title = " ".join(text.words(data.title))
     close_titles: dict[int, float] = {}

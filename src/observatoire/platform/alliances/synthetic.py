@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from observatoire import territory, vocabularies
-from observatoire.platform.alliances import indexing
+from observatoire.platform.alliances import indexing, places
 from observatoire.platform.alliances.models import Alliance, Partner, State
 
 _ACTIONS = [
@@ -60,15 +60,15 @@ def _codes(rng: random.Random, vocabulary: vocabularies.Vocabulary, most: int) -
 
 def _territory_pool() -> list[str]:
     """Real codes, mostly communes, some departments and regions, and France."""
-    regions = [t.code for t in territory.descendants("FR", kinds=("region",))]
-    departments = [t.code for t in territory.descendants("FR", kinds=("department",))]
-    communes = [t.code for t in territory.descendants("FR", kinds=("commune",))]
-    return sorted(communes)[::7] + sorted(departments) * 20 + sorted(regions) * 20 + ["FR"] * 50
+
+    def keys(kind: str) -> list[str]:
+        return sorted(places.key_of(t) for t in territory.descendants("FR", kinds=(kind,)))
+
+    regions, departments, communes = keys("region"), keys("department"), keys("commune")
+    return communes[::7] + departments * 20 + regions * 20 + ["FR"] * 50
 
 
-def generate(
-    n: int, seed: int = 17, report: Callable[[int], None] = lambda _done: None
-) -> int:
+def generate(n: int, seed: int = 17, report: Callable[[int], None] = lambda _done: None) -> int:
     """Create `n` published synthetic fiches (seeded); returns the number created."""
     rng = random.Random(seed)
     pool = _territory_pool()
@@ -79,9 +79,7 @@ def generate(
         with transaction.atomic():
             batch = [_fiche(rng, start + done + i, pool) for i in range(size)]
             Alliance.objects.bulk_create(batch)
-            created = list(
-                Alliance.objects.filter(slug__in=[a.slug for a in batch]).order_by("id")
-            )
+            created = list(Alliance.objects.filter(slug__in=[a.slug for a in batch]).order_by("id"))
             Partner.objects.bulk_create(
                 Partner(
                     alliance=a,

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from observatoire import territory, vocabularies
+from observatoire import vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.alliances import places
 
@@ -111,15 +111,16 @@ def _codes(data: Mapping[str, Any], name: str, vocabulary: vocabularies.Vocabula
 
 
 def _territories(data: Mapping[str, Any]) -> list[str]:
-    codes = [str(c).strip() for c in _list(data, "territories")]
-    if not codes:
+    refs = [str(c).strip() for c in _list(data, "territories")]
+    if not refs:
         raise InputError("at least one INSEE code is required", field="territories")
-    for code in codes:
+    out = []
+    for ref in refs:
         try:
-            places.place(code)
-        except territory.UnknownTerritory:
-            raise InputError(f"unknown INSEE code {code!r}", field="territories") from None
-    return list(dict.fromkeys(codes))
+            out.append(places.place(ref).ref)
+        except InputError as exc:
+            raise InputError(exc.message, field="territories") from None
+    return list(dict.fromkeys(out))
 
 
 def _partners(data: Mapping[str, Any]) -> list[PartnerData]:
@@ -132,9 +133,7 @@ def _partners(data: Mapping[str, Any]) -> list[PartnerData]:
         actor_type = _text(item, "actor_type", required=True)
         if actor_type not in vocabularies.ACTOR_TYPES:
             allowed = ", ".join(vocabularies.ACTOR_TYPES.codes)
-            raise InputError(
-                f"unknown actor type {actor_type!r} (allowed: {allowed})", field=where
-            )
+            raise InputError(f"unknown actor type {actor_type!r} (allowed: {allowed})", field=where)
         size = _text(item, "size", required=False)
         if size and size not in vocabularies.ORGANISATION_SIZES:
             allowed = ", ".join(vocabularies.ORGANISATION_SIZES.codes)
@@ -195,7 +194,9 @@ def _months(data: Mapping[str, Any]) -> int:
     try:
         months = int(str(value))
     except ValueError:
-        raise InputError(f"{value!r} is not a whole number", field="update_frequency_months") from None
+        raise InputError(
+            f"{value!r} is not a whole number", field="update_frequency_months"
+        ) from None
     if not 1 <= months <= 120:
         raise InputError("must be between 1 and 120 months", field="update_frequency_months")
     return months

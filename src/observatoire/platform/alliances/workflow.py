@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ PUBLISH = "alliances.publish_alliance"
 MERGE = "alliances.merge_alliance"
 ADD = "alliances.add_alliance"
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,7 @@ def apply(alliance: Alliance, action: str, user: User, note: str = "") -> Allian
     if transition is None:
         raise InputError(f"unknown action (allowed: {', '.join(TRANSITIONS)})", field="action")
     if alliance.state not in transition.sources:
-        raise InputError(
-            f"cannot {action} a fiche in state {alliance.state!r}", field="action"
-        )
+        raise InputError(f"cannot {action} a fiche in state {alliance.state!r}", field="action")
     if transition not in allowed(user, alliance):
         raise PermissionDenied(f"{action} is not allowed for this user")
     previous = alliance.state

@@ -34,7 +34,10 @@ def read_seed(path: Path = SEED_FILE) -> list[FicheData]:
             raise InputError(exc.message, file=str(path), row=number, field=exc.field) from None
         if not data.import_id or data.import_id in seen:
             raise InputError(
-                "import_id must be present and unique", file=str(path), row=number, field="import_id"
+                "import_id must be present and unique",
+                file=str(path),
+                row=number,
+                field="import_id",
             )
         seen.add(data.import_id)
         fiches.append(data)

@@ -7,7 +7,6 @@ then the French Snowball stemmer) and a GIN index on the weighted `search_vector
 
 from django.db import migrations
 
-
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS alliances_fts "
     "USING fts5(title, summary, description, partners, tokenize='unicode61')"
@@ -21,7 +20,8 @@ POSTGRES_FORWARD = [
           ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
       END IF;
     END $$""",
-    "CREATE INDEX IF NOT EXISTS alliances_search_gin ON alliances_alliance USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS alliances_search_gin "
+    "ON alliances_alliance USING gin (search_vector)",
 ]
 
 
@@ -41,6 +41,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("alliances", "0001_initial")]
+    dependencies = (("alliances", "0001_initial"),)
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = (migrations.RunPython(forward, backward),)

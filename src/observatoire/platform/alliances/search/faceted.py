@@ -10,7 +10,7 @@ multi-select facet without losing its other choices.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -76,9 +76,9 @@ def _with_facet(qs: QuerySet[Alliance], facet: str, codes: Sequence[str]) -> Que
 def territory_filter(code: str) -> Q:
     """Fiches located in `code` (down) or in any territory containing it (up)."""
     place = places.place(code)
-    inside = FacetValue.objects.filter(facet=facets.PLACE, code=place.code)
+    inside = FacetValue.objects.filter(facet=facets.PLACE, code=place.key)
     around = FacetValue.objects.filter(
-        facet=facets.OWN_TERRITORY, code__in=[place.code, *place.ancestors]
+        facet=facets.OWN_TERRITORY, code__in=[place.key, *place.ancestors]
     )
     return Q(id__in=inside.values("alliance_id")) | Q(id__in=around.values("alliance_id"))
 
@@ -114,7 +114,12 @@ def run(params: SearchParams, language: str = "fr") -> SearchResult:
     )
 
 
-def _facet_counts(everything, filtered, selected, language):  # type: ignore[no-untyped-def]
+def _facet_counts(
+    everything: QuerySet[Alliance],
+    filtered: Callable[[str | None], QuerySet[Alliance]],
+    selected: dict[str, list[str]],
+    language: str,
+) -> dict[str, list[FacetCount]]:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     unselected = [f.name for f in facets.FACETS if f.name not in selected]
     rows = (
@@ -126,7 +131,7 @@ def _facet_counts(everything, filtered, selected, language):  # type: ignore[no-
         counts[facet][code] = n
     for name in selected:
         rows = (
-            FacetValue.objects.filter(facet=name, alliance_id__in=filtered(skip=name).values("id"))
+            FacetValue.objects.filter(facet=name, alliance_id__in=filtered(name).values("id"))
             .values_list("code")
             .annotate(n=Count("id"))
         )

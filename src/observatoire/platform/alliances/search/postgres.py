@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from observatoire.platform.alliances import text
@@ -23,7 +24,7 @@ def tsquery(query: str) -> SearchQuery | None:
     return SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config=CONFIG)
 
 
-def _vector() -> SearchVector:
+def _vector() -> CombinedExpression:
     def part(field: str, weight: str) -> SearchVector:
         return SearchVector(Coalesce(F(field), Value("")), weight=weight, config=CONFIG)
 

@@ -1,0 +1,115 @@
+"""The Django admin for curators: fiches with partners and history, curation actions, tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from observatoire.errors import InputError
+from observatoire.platform.alliances import indexing, workflow
+from observatoire.platform.alliances.models import Alliance, ApiToken, CurationEvent, Partner
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 1
+
+
+class HistoryInline(admin.TabularInline):
+    model = CurationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "actor", "action", "from_state", "to_state", "note")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _transition(action: str, label: str) -> Any:
+    @admin.action(description=label, permissions=["publish"])
+    def run(modeladmin: AllianceAdmin, request: HttpRequest, queryset: QuerySet[Alliance]) -> None:
+        done = 0
+        for alliance in queryset:
+            try:
+                workflow.apply(alliance, action, request.user)
+                done += 1
+            except InputError as exc:
+                modeladmin.message_user(request, f"{alliance} : {exc}", messages.WARNING)
+        modeladmin.message_user(request, f"{done} fiche(s) : {label.lower()}.")
+
+    run.__name__ = f"action_{action}"
+    return run
+
+
+@admin.register(Alliance)
+class AllianceAdmin(admin.ModelAdmin):
+    list_display = ("title", "state", "owner", "source_name", "last_reviewed", "updated_at")
+    list_filter = ("state", "is_synthetic", "source_name")
+    search_fields = ("title", "summary", "import_id", "slug")
+    readonly_fields = (
+        "state",
+        "merged_into",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "raw_record",
+    )
+    inlines = (PartnerInline, HistoryInline)
+    actions = (
+        _transition("publish", "Publier"),
+        _transition("reject", "Renvoyer en brouillon"),
+        _transition("archive", "Archiver"),
+        "merge_into_oldest",
+    )
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {"slug": ("title",)}
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return workflow.is_curator(request.user)
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(workflow.MERGE)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Alliance]:
+        qs = super().get_queryset(request)
+        return qs if workflow.is_curator(request.user) else qs.filter(owner=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not workflow.can_edit(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.action(
+        description="Fusionner dans la plus ancienne fiche sélectionnée", permissions=["merge"]
+    )
+    def merge_into_oldest(self, request: HttpRequest, queryset: QuerySet[Alliance]) -> None:
+        fiches = list(queryset.order_by("created_at", "id"))
+        if len(fiches) < 2:
+            self.message_user(request, "Sélectionnez au moins deux fiches.", messages.WARNING)
+            return
+        for duplicate in fiches[1:]:
+            workflow.merge(duplicate, fiches[0], request.user)
+        self.message_user(request, f"{len(fiches) - 1} fiche(s) fusionnée(s) dans « {fiches[0]} ».")
+
+    def save_model(self, request: HttpRequest, obj: Alliance, form: Any, change: bool) -> None:
+        if not change:
+            obj.owner = obj.owner or request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        indexing.reindex([form.instance])
+        workflow.record(form.instance, request.user, "edit" if change else "create", "admin")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "label", "created_at")
+    readonly_fields = ("key_hash", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tokens are issued by `manage.py issue_api_token`, which shows the key once

@@ -1,0 +1,222 @@
+"""The web API (django-ninja, OpenAPI at /api/docs): search, detail, and token-authenticated writes.
+
+Territories are INSEE codes, never internal ids. Reads see the published base only; writes need
+a bearer token of a contributor (401 without one, 403 when the user may not do it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from observatoire.errors import InputError
+from observatoire.platform.alliances import exports, records, similar, workflow
+from observatoire.platform.alliances.models import Alliance, ApiToken
+from observatoire.platform.alliances.search.faceted import SearchParams, run
+from observatoire.platform.alliances.validation import clean_fiche
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = ApiToken.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SearchQuery(Schema):
+    q: str = ""
+    territory: str = ""
+    objective: list[str] = Field(default_factory=list)
+    impact: list[str] = Field(default_factory=list)
+    actor_type: list[str] = Field(default_factory=list)
+    fragility: list[str] = Field(default_factory=list)
+    region: list[str] = Field(default_factory=list)
+    department: list[str] = Field(default_factory=list)
+    commune_size: list[str] = Field(default_factory=list)
+    stage: list[str] = Field(default_factory=list)
+    category: list[str] = Field(default_factory=list)
+    support: list[str] = Field(default_factory=list)
+    page: int = 1
+    per_page: int = 20
+
+
+class FacetCountOut(Schema):
+    code: str
+    label: str
+    count: int
+    selected: bool
+
+
+class TerritoryOut(Schema):
+    code: str
+    name: str
+
+
+class PartnerOut(Schema):
+    name: str
+    actor_type: str
+    size: str
+    role: str
+
+
+class AllianceOut(Schema):
+    id: int
+    slug: str
+    title: str
+    summary: str
+    territories: list[TerritoryOut]
+    partners: list[PartnerOut]
+    objectives: list[str]
+    impacts: list[str]
+    partnership_categories: list[str]
+    fragilities: list[str]
+    support_forms: list[str]
+    innovation_stage: str | None
+    freshness: str
+    url: str
+
+
+class AllianceDetailOut(AllianceOut):
+    import_id: str
+    description: str
+    timeline: list[dict[str, Any]]
+    results: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    licence: str
+    update_frequency_months: int
+    last_reviewed: str | None
+    state: str
+
+
+class SearchOut(Schema):
+    count: int
+    page: int
+    per_page: int
+    results: list[AllianceOut]
+    facets: dict[str, list[FacetCountOut]]
+
+
+class DuplicateOut(Schema):
+    slug: str
+    title: str
+    reasons: list[str]
+
+
+class WriteOut(Schema):
+    alliance: AllianceDetailOut
+    duplicates: list[DuplicateOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+router = Router(tags=["alliances"])
+_FACET_PARAMS = [
+    "objective",
+    "impact",
+    "actor_type",
+    "fragility",
+    "region",
+    "department",
+    "commune_size",
+    "stage",
+    "category",
+    "support",
+]
+
+
+@router.get("/alliances", response={200: SearchOut, 400: ErrorOut})
+def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
+    """Search the published base: text, territory (INSEE code, up and down), facets (repeatable)."""
+    try:
+        params = SearchParams(
+            q=query.q,
+            territory=query.territory,
+            filters={name: getattr(query, name) for name in _FACET_PARAMS if getattr(query, name)},
+            page=query.page,
+            per_page=query.per_page,
+        )
+        result = run(params)
+    except InputError as exc:
+        return 400, {"detail": str(exc)}
+    return {
+        "count": result.count,
+        "page": params.page,
+        "per_page": params.per_page,
+        "results": [exports.record(a) for a in result.alliances],
+        "facets": {name: [vars(fc) for fc in items] for name, items in result.facets.items()},
+    }
+
+
+@router.get("/alliances/{slug}", response=AllianceDetailOut)
+def get_alliance(request: HttpRequest, slug: str) -> Any:
+    alliance = get_object_or_404(Alliance.objects.prefetch_related("partners"), slug=slug)
+    if not workflow.can_view(request.user, alliance):
+        raise HttpError(404, "Not Found")
+    return exports.record(alliance)
+
+
+def _clean(payload: dict[str, Any]) -> Any:
+    try:
+        return clean_fiche(payload)
+    except InputError as exc:
+        raise HttpError(422, str(exc)) from None
+
+
+def _written(alliance: Alliance, data: Any) -> dict[str, Any]:
+    duplicates = similar.likely_duplicates(data, exclude_id=alliance.pk)
+    return {
+        "alliance": exports.record(alliance),
+        "duplicates": [
+            {"slug": d.alliance.slug, "title": d.alliance.title, "reasons": list(d.reasons)}
+            for d in duplicates
+        ],
+    }
+
+
+@router.post("/alliances", response={201: WriteOut}, auth=TokenAuth())
+def create_alliance(request: HttpRequest, payload: dict[str, Any]) -> Any:
+    """Create a draft owned by the token's user (fields as in the seed YAML format)."""
+    if not workflow.can_contribute(request.user):
+        raise HttpError(403, "reserved to contributors")
+    data = _clean(payload)
+    if data.import_id and records.existing("api", data.import_id):
+        raise HttpError(409, f"import_id {data.import_id!r} already exists")
+    alliance, _ = records.save_fiche(
+        data, source="api" if data.import_id else "", owner=request.user, actor=request.user
+    )
+    return 201, _written(alliance, data)
+
+
+@router.put("/alliances/{slug}", response=WriteOut, auth=TokenAuth())
+def update_alliance(request: HttpRequest, slug: str, payload: dict[str, Any]) -> Any:
+    """Replace a fiche's content: its owner while it is a draft, or a curator."""
+    alliance = get_object_or_404(Alliance, slug=slug)
+    if not workflow.can_edit(request.user, alliance):
+        raise HttpError(403, "you cannot edit this fiche")
+    data = _clean(payload)
+    records.update_fiche(alliance, data, actor=request.user)
+    return _written(alliance, data)
+
+
+api = NinjaAPI(
+    title="Observatoire des partenariats — API",
+    version="1",
+    description="Base des alliances : recherche à facettes, fiches, contributions. "
+    "Données publiées sous Licence Ouverte 2.0.",
+    urls_namespace="api",
+)
+api.add_router("/", router)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
