@@ -597,7 +597,9 @@ def ciprop(
     indicator = hits.astype(np.float64)
     p, se = _proportion(design, indicator)
     df = degrees_of_freedom(design)
-    if method in ("logit", "asin", "beta", "mean", "xlogit"):
+    if method == "likelihood":
+        low, high = _likelihood_interval(design, indicator, level, df)
+    elif method in ("logit", "asin", "beta", "mean", "xlogit"):
         low, high = proportion_interval(
             p, se, method, level, df, n_rows=_rows(design), design_df=df
         )
@@ -668,3 +670,92 @@ def quantile_rule(rule: str, x: np.ndarray, w: np.ndarray, p: float) -> float:
     if rule not in positions:
         raise SurveyError(f"unknown qrule {rule!r}; use one of {', '.join(QRULES)}")
     return float(np.interp(p, positions[rule](), x))
+
+
+def _fmm_spline(x: np.ndarray, y: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """R's `spline(method="fmm")`: cubic spline whose end cubics match the first and last four
+    points (Forsythe, Malcolm & Moler), evaluated at `points`."""
+    n = x.shape[0]
+    b, c, d = np.zeros(n), np.zeros(n), np.zeros(n)
+    if n < 3:
+        slope = (y[1] - y[0]) / (x[1] - x[0])
+        return np.asarray(y[0] + slope * (points - x[0]))
+    last = n - 1
+    d[0] = x[1] - x[0]
+    c[1] = (y[1] - y[0]) / d[0]
+    for i in range(1, last):
+        d[i] = x[i + 1] - x[i]
+        b[i] = 2.0 * (d[i - 1] + d[i])
+        c[i + 1] = (y[i + 1] - y[i]) / d[i]
+        c[i] = c[i + 1] - c[i]
+    b[0], b[last] = -d[0], -d[n - 2]
+    c[0] = c[last] = 0.0
+    if n > 3:
+        c[0] = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
+        c[last] = c[n - 2] / (x[last] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4])
+        c[0] = c[0] * d[0] * d[0] / (x[3] - x[0])
+        c[last] = -c[last] * d[n - 2] * d[n - 2] / (x[last] - x[n - 4])
+    for i in range(1, n):
+        t = d[i - 1] / b[i - 1]
+        b[i] -= t * d[i - 1]
+        c[i] -= t * c[i - 1]
+    c[last] /= b[last]
+    for i in range(n - 2, -1, -1):
+        c[i] = (c[i] - d[i] * c[i + 1]) / b[i]
+    b[last] = (y[last] - y[n - 2]) / d[n - 2] + d[n - 2] * (c[n - 2] + 2.0 * c[last])
+    for i in range(last):
+        b[i] = (y[i + 1] - y[i]) / d[i] - d[i] * (c[i + 1] + 2.0 * c[i])
+        d[i] = (c[i + 1] - c[i]) / d[i]
+        c[i] = 3.0 * c[i]
+    c[last] = 3.0 * c[last]
+    d[last] = d[n - 2]
+    i = np.clip(np.searchsorted(x, points, side="right") - 1, 0, last)
+    dx = points - x[i]
+    return np.asarray(y[i] + dx * (b[i] + dx * (c[i] + dx * d[i])))
+
+
+def _likelihood_interval(
+    design: Design, indicator: np.ndarray, level: float, df: int
+) -> tuple[float, float]:
+    """R's svyciprop(method="likelihood"): the Rao–Scott-scaled profile likelihood interval of
+    the intercept of a quasibinomial svyglm (survey's MASSprofile_glm + confint_profile)."""
+    rows = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
+    w = design.domain_weights
+    prior = np.where(rows, w / w[rows].mean(), 0.0)
+    y = indicator
+    p = float(prior @ y / prior.sum())
+    b0 = float(np.log(p / (1 - p)))
+    naive = 1.0 / float(prior.sum() * p * (1 - p))
+    variance = float(total_variance(design, prior * (y - p) * naive))
+    se = np.sqrt(variance)
+    lam = variance / naive
+    pearson = (y - p) * np.sqrt(prior) / np.sqrt(p * (1 - p))
+    n_obs = int((w[rows] != 0).sum())
+    centre = float(w @ pearson / w.sum())
+    dispersion = float(w @ ((pearson - centre) ** 2 * n_obs / (n_obs - 1)) / w.sum())
+
+    def deviance(eta: float) -> float:
+        mu = 1 / (1 + np.exp(-eta))
+        return float(-2 * (prior @ (y * np.log(mu) + (1 - y) * np.log(1 - mu))))
+
+    alpha = stats.norm.cdf(stats.t.ppf((1 - level) / 2, df) * np.sqrt(lam)) / 2
+    z_max = np.sqrt(stats.f.isf(alpha, 1, int(rows.sum()) - 1))
+    step_size = z_max / 5
+    original = deviance(b0)
+    z_values, params = [0.0], [b0]
+    for sign in (-1, 1):
+        step, z = 0, 0.0
+        while (step := step + 1) < 10 and abs(z) < z_max:
+            b = b0 + sign * step * step_size * se
+            z = sign * np.sqrt(max((deviance(b) - original) / dispersion, 0.0))
+            z_values.append(float(z))
+            params.append(b)
+    order = np.argsort(z_values, kind="stable")
+    x = np.asarray(params)[order]
+    z_sorted = np.asarray(z_values)[order]
+    grid = np.linspace(x.min(), x.max(), 3 * x.shape[0])
+    z_grid = _fmm_spline(x, z_sorted, grid)
+    cut = stats.norm.ppf(2 * alpha)
+    ends = np.interp([cut, -cut], z_grid, grid, left=np.nan, right=np.nan)
+    low, high = 1 / (1 + np.exp(-ends))
+    return float(low), float(high)
