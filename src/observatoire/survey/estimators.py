@@ -709,9 +709,9 @@ def _fmm_spline(x: np.ndarray, y: np.ndarray, points: np.ndarray) -> np.ndarray:
         c[i] = 3.0 * c[i]
     c[last] = 3.0 * c[last]
     d[last] = d[n - 2]
-    i = np.clip(np.searchsorted(x, points, side="right") - 1, 0, last)
-    dx = points - x[i]
-    return np.asarray(y[i] + dx * (b[i] + dx * (c[i] + dx * d[i])))
+    at = np.clip(np.searchsorted(x, points, side="right") - 1, 0, last)
+    dx = points - x[at]
+    return np.asarray(y[at] + dx * (b[at] + dx * (c[at] + dx * d[at])))
 
 
 def _likelihood_interval(
