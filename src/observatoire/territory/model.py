@@ -10,6 +10,15 @@ from observatoire.errors import InputError
 # Broadest first: the order used to sort ancestors, descendants and listings.
 KINDS = ("country", "region", "department", "epci", "ept", "commune")
 KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+# INSEE's prefixes for unambiguous geographic references ("REG-11", "DEP-11", "COM-94018").
+REF_PREFIXES = {
+    "region": "REG",
+    "department": "DEP",
+    "epci": "EPCI",
+    "ept": "EPT",
+    "commune": "COM",
+}
+PREFIX_KINDS = {prefix: kind for kind, prefix in REF_PREFIXES.items()}
 
 
 class UnknownTerritory(InputError):
@@ -17,8 +26,9 @@ class UnknownTerritory(InputError):
 
 
 class AmbiguousTerritory(InputError):
-    """A two-character code that is both a department and a region code ("11": Aude or
-    Île-de-France): the caller must say which kind it means."""
+    """A code that is both a department and a region code (every region code is: "11" is Aude
+    and Île-de-France): the caller must say which kind it means, with `kind=` or a reference
+    such as "REG-11"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +54,18 @@ class Territory:
         """Unique across kinds (department "11" and region "11" differ here)."""
         return (self.kind, self.code)
 
+    @property
+    def ref(self) -> str:
+        """An unambiguous reference in INSEE's style ("REG-11", "DEP-94", "COM-94018",
+        "EPCI-200054781", "EPT-200057941", "FR"), accepted wherever a code is; store this
+        rather than a bare code when departments and regions share a field."""
+        prefix = REF_PREFIXES.get(self.kind)
+        return f"{prefix}-{self.code}" if prefix else self.code
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON; fields that do not apply to this territory are left out."""
-        data = asdict(self)
-        return {k: v for k, v in data.items() if v is not None or k == "population"}
+        data = {k: v for k, v in asdict(self).items() if v is not None or k == "population"}
+        return {"ref": self.ref, **data}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,10 @@ from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 
+from observatoire.errors import InputError
 from observatoire.territory.model import (
     KIND_RANK,
+    PREFIX_KINDS,
     AmbiguousTerritory,
     Territory,
     UnknownTerritory,
@@ -139,14 +141,19 @@ class Registry:
     def get(self, code: str, kind: str | None = None) -> Territory:
         check_kinds([kind] if kind else None)
         wanted = str(code).strip().upper()
+        prefix, dash, rest = wanted.partition("-")
+        if dash and prefix in PREFIX_KINDS:
+            if kind is not None and kind != PREFIX_KINDS[prefix]:
+                raise InputError(f"{code!r} names a {PREFIX_KINDS[prefix]}, not a {kind}")
+            wanted, kind = rest, PREFIX_KINDS[prefix]
         found = [t for t in self.by_code.get(wanted, ()) if kind is None or t.kind == kind]
         if len(found) == 1:
             return found[0]
         if found:
-            options = " and the ".join(f"{t.kind} {t.name}" for t in found)
+            options = " and the ".join(f"{t.kind} {t.name} ({t.ref})" for t in found)
             raise AmbiguousTerritory(
-                f"code {wanted!r} is both the {options}: say which kind you mean "
-                f"({' or '.join(repr(t.kind) for t in found)})"
+                f"code {wanted!r} is both the {options}: say which one you mean, "
+                f"with its reference or with kind={'/'.join(t.kind for t in found)}"
             )
         raise UnknownTerritory(self._unknown_message(wanted, kind))
 
@@ -162,12 +169,14 @@ class Registry:
             return f"{code!r} is a {kinds} code, not a {kind} code"
         return (
             f"unknown territory code {code!r}: expected a commune INSEE code (94018, 2A004), "
-            f"an EPCI or EPT SIREN (9 digits), a department code (94, 2A), a region code (11) "
+            f"an EPCI or EPT SIREN (9 digits), a department (DEP-94, DEP-2A), a region (REG-11) "
             f"or {COUNTRY}"
         )
 
     def resolve(self, code: str) -> str:
         wanted = str(code).strip().upper()
+        if wanted.startswith("COM-"):
+            return f"COM-{self.resolve(wanted[4:])}"
         if wanted in self.by_code:
             return wanted
         return self.former_codes.get(wanted, wanted)
