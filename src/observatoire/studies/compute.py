@@ -16,11 +16,11 @@ import numpy as np
 import polars as pl
 from scipy.stats import norm
 
-from observatoire.studies.figures import Family, analysis_frame
+from observatoire.studies.figures import Family, Figure, analysis_frame
 from observatoire.studies.model import Study, Wave
 from observatoire.survey import Design
 from observatoire.survey.calibration import calibration_diagnostics, rake
-from observatoire.survey.estimators import mean
+from observatoire.survey.estimators import Estimates, mean
 
 NATIONAL = "FR"
 RESULT_SCHEMA: dict[str, pl.DataType] = {
@@ -78,17 +78,11 @@ def compute_study(
     for wave in sorted(study.waves, key=lambda w: w.year):
         progress(f"Weighting wave {wave.id}")
         data, families = analysis_frame(study, wave.id, waves[wave.id])
-        data = data.with_columns(
-            pl.when(pl.col(study.territory) == code).then(pl.lit("in")).otherwise(pl.lit("out"))
-            .alias(_inside(code))
-            for code in _regions(study)
-        )  # fmt: skip
         design, weighting[wave.id] = weight_wave(study, wave, data)
         progress(f"Estimating wave {wave.id}")
-        frames.append(_wave_figures(study, wave, design, families))
-        if wave.id == study.latest.id:
-            progress(f"Comparing each region with the rest of France ({wave.id})")
-            frames.append(_versus_rest(study, wave, design, families))
+        latest = wave.id == study.latest.id
+        bases = _bases(families, data)
+        frames.append(_wave_figures(study, wave, design, bases, versus_rest=latest))
     figures = pl.concat(frames, how="diagonal_relaxed")
     progress("Wave-over-wave changes and rankings")
     figures = pl.concat([figures, _ranks(figures)], how="diagonal_relaxed")
@@ -113,127 +107,152 @@ def weight_wave(study: Study, wave: Wave, data: pl.DataFrame) -> tuple[Design, W
         pl.col(study.strata).replace_strict(base, return_dtype=pl.Float64).alias("_base_weight")
     )
     design = Design.from_frame(data, strata=study.strata, weights="_base_weight")
-    margins = {m.variable: m.targets for m in study.margins}
-    raked = rake(design, margins)
+    # Margins are scaled to the population total: published counts are rounded independently.
+    margins = {
+        m.variable: {k: v / sum(m.targets.values()) for k, v in m.targets.items()}
+        for m in study.margins
+    }
+    raked = rake(design, margins, as_shares=True, population_total=study.population_total)
     diagnostics = calibration_diagnostics(raked)
-    g = raked.weights / design.weights
-    achieved = pl.concat(
+    sample_n = pl.concat(
         [
-            pl.DataFrame({"_w": raked.weights, "category": data[m.variable]})
-            .group_by("category")
-            .agg(pl.col("_w").sum().alias("achieved"), pl.len().cast(pl.Int64).alias("sample_n"))
-            .join(
-                pl.DataFrame({"category": list(m.targets), "target": list(m.targets.values())}),
-                on="category",
-                how="right",
-            )
-            .with_columns(pl.lit(m.variable).alias("variable"))
+            data.group_by(pl.col(m.variable).alias("category"))
+            .agg(pl.len().cast(pl.Int64).alias("sample_n"))
+            .with_columns(variable=pl.lit(m.variable))
             for m in study.margins
         ]
-    ).select("variable", "category", "target", "achieved", "sample_n")
-    w = raked.weights
-    kish = float(len(w) * (w**2).sum() / w.sum() ** 2)
+    )
+    achieved = diagnostics.gaps.select(
+        pl.col("margin").cast(pl.String).alias("variable"),
+        pl.col("category").cast(pl.String),
+        "target",
+        "achieved",
+    ).join(sample_n, on=["variable", "category"], how="left")
     summary = WaveWeighting(
         wave=wave,
         n=data.height,
         achieved=achieved,
-        kish_deff=kish,
-        effective_n=data.height / kish,
-        g_min=float(g.min()),
-        g_max=float(g.max()),
-        iterations=int(getattr(diagnostics, "iterations", 0)),
+        kish_deff=diagnostics.kish_deff,
+        effective_n=diagnostics.effective_n,
+        g_min=diagnostics.g_min,
+        g_max=diagnostics.g_max,
+        iterations=diagnostics.iterations,
     )
     return raked, summary
 
 
-def _estimate(design: Design, family: Family, by: str | None, level: float) -> pl.DataFrame:
-    """One family's figures over the domains of `by` (or all respondents)."""
-    subset = design.subset(design.data[family.answered].to_numpy())
-    columns = [f.column for f in family.figures]
-    estimates = mean(subset, columns, by=[by] if by else None, level=level)
+@dataclass(frozen=True)
+class _Base:
+    """Figures estimated together: the families that share one set of respondents."""
+
+    answered: np.ndarray
+    figures: tuple[Figure, ...]
+
+
+def _bases(families: list[Family], data: pl.DataFrame) -> list[_Base]:
+    """Merge the families whose bases are the same respondents (one engine call for all)."""
+    merged: dict[bytes, list[Figure]] = {}
+    masks: dict[bytes, np.ndarray] = {}
+    for family in families:
+        mask = data[family.answered].to_numpy()
+        key = np.packbits(mask).tobytes()
+        masks[key] = mask
+        merged.setdefault(key, []).extend(family.figures)
+    return [_Base(masks[key], tuple(figures)) for key, figures in merged.items()]
+
+
+def _estimate(
+    design: Design, base: _Base, by: str | None, level: float, *, covariance: bool = False
+) -> tuple[pl.DataFrame, Estimates]:
+    """One base's figures over the domains of `by` (or all respondents); `_i` = vcov row."""
+    columns = [f.column for f in base.figures]
+    estimates = mean(
+        design.subset(base.answered), columns, by=by, level=level, covariance=covariance
+    )
     meta = pl.DataFrame(
         {
             "variable": columns,
-            "question": [f.question for f in family.figures],
-            "question_label": [f.question_label for f in family.figures],
-            "indicator": [f.indicator for f in family.figures],
-            "category": [f.category for f in family.figures],
-            "category_label": [f.category_label for f in family.figures],
+            "question": [f.question for f in base.figures],
+            "question_label": [f.question_label for f in base.figures],
+            "indicator": [f.indicator for f in base.figures],
+            "category": [f.category for f in base.figures],
+            "category_label": [f.category_label for f in base.figures],
         },
         schema_overrides={"category": pl.String, "category_label": pl.String},
     )
-    table = estimates.table.select(
+    table = estimates.table.with_row_index("_i").select(
+        "_i",
         *([pl.col(by).cast(pl.String)] if by else []),
         "variable", "estimate", "se", "ci_low", "ci_high",
         pl.col("n").cast(pl.Int64), pl.col("weighted_n").cast(pl.Float64),
     )  # fmt: skip
-    return table.join(meta, on="variable", how="left").drop("variable")
+    return table.join(meta, on="variable", how="left", maintain_order="left"), estimates
 
 
-def _wave_figures(study: Study, wave: Wave, design: Design, families: list[Family]) -> pl.DataFrame:
+def _wave_figures(
+    study: Study, wave: Wave, design: Design, bases: list[_Base], *, versus_rest: bool
+) -> pl.DataFrame:
+    """Every figure nationally, by region and by profile; optionally each region vs the rest."""
     frames = []
-    for family in families:
-        national = _estimate(design, family, None, study.confidence)
+    for base in bases:
+        national, _ = _estimate(design, base, None, study.confidence)
         frames.append(national.with_columns(territory=pl.lit(NATIONAL)))
-        regional = _estimate(design, family, study.territory, study.confidence)
-        frames.append(regional.rename({study.territory: "territory"}))
+        regional, estimates = _estimate(
+            design, base, study.territory, study.confidence, covariance=versus_rest
+        )
+        regional = regional.rename({study.territory: "territory"})
+        frames.append(regional)
+        if versus_rest:
+            frames.append(_versus_rest(study, regional, estimates.vcov))
         for profile in study.banner:
-            by_profile = _estimate(design, family, profile, study.confidence)
+            by_profile, _ = _estimate(design, base, profile, study.confidence)
             frames.append(
                 by_profile.rename({profile: "profile_level"}).with_columns(
                     territory=pl.lit(NATIONAL), profile=pl.lit(profile)
                 )
             )
-    return pl.concat(frames, how="diagonal_relaxed").with_columns(wave=pl.lit(wave.id))
+    return (
+        pl.concat(frames, how="diagonal_relaxed")
+        .drop("_i", "variable")
+        .with_columns(wave=pl.lit(wave.id))
+    )
 
 
-def _versus_rest(study: Study, wave: Wave, design: Design, families: list[Family]) -> pl.DataFrame:
-    """Each region minus the rest of France, in the same design (covariance-aware)."""
+def _versus_rest(study: Study, regional: pl.DataFrame, vcov: np.ndarray) -> pl.DataFrame:
+    """Each region minus the rest of France, from the by-region estimates and their covariance.
+
+    The rest of France is the mean of the other regions weighted by their weighted bases; the
+    regions being a raking margin, those bases are fixed by the weighting, so each contrast is a
+    fixed linear combination c of the regional estimates and its variance is c' V c.
+    """
     z = float(norm.ppf(0.5 + study.confidence / 2))
-    rows = []
-    for code in _regions(study):
-        split = _inside(code)
-        for family in families:
-            subset = design.subset(design.data[family.answered].to_numpy())
-            columns = [f.column for f in family.figures]
-            both = mean(subset, columns, by=[split], level=study.confidence)
-            table = both.table.with_row_index("_i")
-            inside = table.filter(pl.col(split) == "in").select("_i", "variable", "estimate", "n")
-            outside = table.filter(pl.col(split) == "out").select("_i", "variable", "estimate")
-            pairs = inside.join(outside, on="variable", suffix="_out")
-            i, j = pairs["_i"].to_numpy(), pairs["_i_out"].to_numpy()
-            se = np.sqrt(np.maximum(both.vcov[i, i] + both.vcov[j, j] - 2 * both.vcov[i, j], 0))
-            diff = pairs["estimate"].to_numpy() - pairs["estimate_out"].to_numpy()
-            meta = {f.column: f for f in family.figures}
-            figures = [meta[v] for v in pairs["variable"]]
-            rows.append(
-                pl.DataFrame(
-                    {
-                        "question": [f.question for f in figures],
-                        "question_label": [f.question_label for f in figures],
-                        "indicator": [f"{f.indicator}{VERSUS_REST}" for f in figures],
-                        "category": [f.category for f in figures],
-                        "category_label": [f.category_label for f in figures],
-                        "territory": code,
-                        "estimate": diff,
-                        "se": se,
-                        "ci_low": diff - z * se,
-                        "ci_high": diff + z * se,
-                        "n": pairs["n"].cast(pl.Int64),
-                        "flag": _significance(diff, se, study.confidence),
-                    },
-                    schema_overrides={"category": pl.String, "category_label": pl.String},
-                )
+    frames = []
+    for _variable, rows in regional.group_by("variable", maintain_order=True):
+        index = rows["_i"].to_numpy()
+        estimate = rows["estimate"].to_numpy()
+        weight = rows["weighted_n"].to_numpy()
+        k = len(index)
+        others = weight[None, :] * (1 - np.eye(k))
+        contrast = np.eye(k) - others / others.sum(axis=1, keepdims=True)
+        diff = contrast @ estimate
+        cov = vcov[np.ix_(index, index)]
+        se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", contrast, cov, contrast), 0.0))
+        frames.append(
+            rows.with_columns(
+                indicator=pl.col("indicator") + VERSUS_REST,
+                estimate=pl.Series(diff),
+                se=pl.Series(se),
+                ci_low=pl.Series(diff - z * se),
+                ci_high=pl.Series(diff + z * se),
+                weighted_n=None,
+                flag=pl.Series(_significance(diff, se, study.confidence), dtype=pl.String),
             )
-    return pl.concat(rows, how="diagonal_relaxed").with_columns(wave=pl.lit(wave.id))
+        )
+    return pl.concat(frames)
 
 
 def _regions(study: Study) -> list[str]:
     return [t.code for t in study.profile_question(study.territory).codes]
-
-
-def _inside(code: str) -> str:
-    return f"_in_{code}"
 
 
 def _significance(diff: np.ndarray, se: np.ndarray, confidence: float) -> list[str | None]:

@@ -1,0 +1,366 @@
+"""Charts as Vega-Lite specs (the same spec renders on the web later), plus SVG and PNG renders.
+
+Rendered offline by vl-convert with the French number locale; every label drawn on a chart is
+pre-formatted with Babel so that it reads "5,7" and "74 %". Each chart's footer names the
+study, the wave and, for the demo, that the respondents are synthetic.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import vl_convert as vlc
+
+from observatoire import territory
+from observatoire.studies import formats
+from observatoire.studies.model import Question, Study
+
+FONT = "Liberation Sans"
+INK = "#1f2a44"
+BAND_COLOURS = ["#c9d7ea", "#6f93c6", "#1f3f7a"]  # light to dark: low marks to high fragility
+DEGREE_COLOURS = ["#1f3f7a", "#4a6fa8", "#8eaad2", "#d5dfee", "#eeeeee"]
+HEALTH_COLOURS = ["#2f7d5b", "#e0a53a", "#b23a3a"]
+CONFIG: dict[str, Any] = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": INK, "titleColor": INK,
+             "domain": False, "ticks": False, "grid": False},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 300},
+    "title": {"fontSize": 16, "anchor": "start", "color": INK, "subtitleFontSize": 12,
+              "subtitleColor": "#555555"},
+    "text": {"fontSize": 12, "color": INK},
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    spec: dict[str, Any]
+
+
+def study_charts(study: Study, results: pl.DataFrame) -> list[Chart]:
+    """Every chart of the latest wave: bands and degrees for grids, shares and maps otherwise."""
+    charts = []
+    wave = study.latest
+    national = results.filter(
+        (pl.col("wave") == wave.id) & (pl.col("territory") == "FR") & pl.col("profile").is_null()
+    )
+    for q in study.content_questions:
+        if not q.asked_in(wave.id):
+            continue
+        if q.type == "scale" and q.bands and q.items:
+            charts.append(bands_chart(study, q, results))
+        elif q.type == "single" and q.items:
+            charts.append(degrees_chart(study, q, national))
+        elif q.type == "single":
+            charts.append(shares_chart(study, q, national))
+            charts.append(map_chart(study, q, results))
+    return charts
+
+
+def write_charts(charts: list[Chart], folder: Path) -> list[Path]:
+    """Write NAME.vl.json, NAME.svg and NAME.png for every chart."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart in charts:
+        spec_path = folder / f"{chart.name}.vl.json"
+        spec_path.write_text(json.dumps(chart.spec, ensure_ascii=False, indent=1), "utf-8")
+        svg = vlc.vegalite_to_svg(chart.spec, format_locale="fr-FR")
+        (folder / f"{chart.name}.svg").write_text(svg, "utf-8")
+        png = vlc.vegalite_to_png(chart.spec, scale=2, format_locale="fr-FR")
+        (folder / f"{chart.name}.png").write_bytes(png)
+        written += [spec_path, folder / f"{chart.name}.svg", folder / f"{chart.name}.png"]
+    return written
+
+
+def _footer(study: Study, wave: str) -> str:
+    base = f"Source : étude {study.title} {wave}."
+    return f"{base} Répondants synthétiques (démonstration)." if study.synthetic else base
+
+
+def _frame(spec: dict[str, Any], study: Study, title: str, subtitle: str) -> dict[str, Any]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": {"text": title, "subtitle": [subtitle, _footer(study, study.latest.id)]},
+        "config": CONFIG,
+        "background": "white",
+        "padding": 12,
+        **spec,
+    }
+
+
+def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
+    """Items as stacked bars of the mark bands, with the mean and the previous wave's mean."""
+    latest = study.latest
+    previous = study.previous(latest)
+    national = results.filter(
+        (pl.col("territory") == "FR")
+        & pl.col("profile").is_null()
+        & pl.col("question").str.starts_with(f"{q.code}.")
+    )
+    now = national.filter(pl.col("wave") == latest.id)
+    means = dict(
+        now.filter(pl.col("indicator") == "mean").select("question", "estimate").iter_rows()
+    )
+    before: dict[str, float] = {}
+    if previous is not None:
+        before = dict(
+            national.filter((pl.col("wave") == previous.id) & (pl.col("indicator") == "mean"))
+            .select("question", "estimate")
+            .iter_rows()
+        )
+    labels = {f"{q.code}.{t.code}": t.label for t in q.items}
+    order = sorted(means, key=lambda k: -means[k])
+    band_order = {b.code: i for i, b in enumerate(q.bands)}
+    bars = [
+        {
+            "item": labels[row["question"]],
+            "band": row["category_label"],
+            "order": band_order[row["category"]],
+            "share": row["estimate"],
+            "label": formats.percent(row["estimate"]) if row["estimate"] >= 0.07 else "",
+        }
+        for row in now.filter(pl.col("indicator") == "band").iter_rows(named=True)
+    ]
+    table = [
+        {"item": labels[k], "column": f"Moyenne /10 {latest.year}", "text": formats.mark(means[k])}
+        for k in order
+    ]
+    if previous is not None:
+        table += [
+            {"item": labels[k], "column": f"{previous.year}", "text": formats.mark(before.get(k))}
+            for k in order
+        ]
+    y = {"field": "item", "type": "nominal", "sort": [labels[k] for k in order], "title": None}
+    spec = {
+        "hconcat": [
+            {
+                "width": 330,
+                "height": {"step": 22},
+                "data": {"values": bars},
+                "layer": [
+                    {
+                        "mark": {"type": "bar", "height": {"band": 0.78}},
+                        "encoding": {
+                            "y": {**y, "axis": {"labelLimit": 260, "labelFontSize": 12}},
+                            "x": {"field": "share", "type": "quantitative", "stack": "normalize",
+                                  "axis": None},
+                            "color": {"field": "band", "type": "nominal",
+                                      "sort": [b.label for b in q.bands],
+                                      "scale": {"range": BAND_COLOURS},
+                                      "legend": {"title": None, "orient": "top",
+                                                 "direction": "horizontal"}},
+                            "order": {"field": "order"},
+                        },
+                    },
+                    {
+                        "mark": {"type": "text", "dx": -4, "align": "right", "fontSize": 11},
+                        "encoding": {
+                            "y": y,
+                            "x": {"field": "share", "type": "quantitative", "stack": "normalize"},
+                            "text": {"field": "label"},
+                            "order": {"field": "order"},
+                            "color": {"condition": {"test": f"datum.order == {len(q.bands) - 1}",
+                                                    "value": "white"}, "value": INK},
+                        },
+                    },
+                ],
+            },
+            {
+                "width": 150 if previous is not None else 80,
+                "height": {"step": 22},
+                "data": {"values": table},
+                "mark": {"type": "text", "fontSize": 12},
+                "encoding": {
+                    "y": {**y, "axis": None},
+                    "x": {"field": "column", "type": "nominal", "title": None,
+                          "axis": {"orient": "top", "labelAngle": 0, "labelFontWeight": "bold"},
+                          "sort": None},
+                    "text": {"field": "text"},
+                    "color": {"condition": {"test": f"datum.column != '{table[0]['column']}'",
+                                            "value": "#777777"}, "value": INK},
+                },
+            },
+        ],
+        "spacing": 6,
+    }  # fmt: skip
+    subtitle = f"Base : ensemble ({formats.millions(study.population_total)} de personnes)"
+    return Chart(f"{q.code.lower()}-bands", q.short_label, _frame(spec, study, q.short_label,
+                                                                   subtitle))  # fmt: skip
+
+
+def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
+    """Items of a graded grid as stacked bars of the answer codes (e.g. impacts by degree)."""
+    rows = national.filter(
+        pl.col("question").str.starts_with(f"{q.code}.") & (pl.col("indicator") == "share")
+    )
+    strong = q.groups[0] if q.groups else None
+    labels = {f"{q.code}.{t.code}": t.label for t in q.items}
+    code_order = {t.code: i for i, t in enumerate(q.codes)}
+    top = {
+        r["question"]: r["estimate"]
+        for r in national.filter(
+            (pl.col("indicator") == "group")
+            & (pl.col("category") == (strong.code if strong else ""))
+        ).iter_rows(named=True)
+    }
+    order = sorted(labels, key=lambda k: -top.get(k, 0.0))
+    values = [
+        {
+            "item": labels[r["question"]],
+            "degree": r["category_label"],
+            "order": code_order[r["category"]],
+            "share": r["estimate"],
+            "label": formats.percent(r["estimate"]) if r["estimate"] >= 0.06 else "",
+        }
+        for r in rows.iter_rows(named=True)
+    ]
+    y = {"field": "item", "type": "nominal", "sort": [labels[k] for k in order], "title": None,
+         "axis": {"labelLimit": 300}}  # fmt: skip
+    spec = {
+        "width": 420,
+        "height": {"step": 26},
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "bar", "height": {"band": 0.78}},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "share", "type": "quantitative", "stack": "normalize",
+                          "axis": None},
+                    "color": {"field": "degree", "type": "nominal",
+                              "sort": [t.label for t in q.codes],
+                              "scale": {"range": DEGREE_COLOURS}, "title": None},
+                    "order": {"field": "order"},
+                },
+            },
+            {
+                "mark": {"type": "text", "dx": -4, "align": "right", "fontSize": 11},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "share", "type": "quantitative", "stack": "normalize"},
+                    "text": {"field": "label"},
+                    "order": {"field": "order"},
+                    "color": {"condition": {"test": "datum.order <= 1", "value": "white"},
+                              "value": INK},
+                },
+            },
+        ],
+    }  # fmt: skip
+    subtitle = f"{strong.label} : en tête de liste" if strong else "Part des réponses"
+    return Chart(f"{q.code.lower()}-degrees", q.short_label,
+                 _frame(spec, study, q.short_label, subtitle))  # fmt: skip
+
+
+def shares_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
+    """Shares of each answer of a single-choice question, as labelled horizontal bars."""
+    rows = national.filter((pl.col("question") == q.code) & (pl.col("indicator") == "share"))
+    values = [
+        {"answer": r["category_label"], "share": r["estimate"],
+         "label": formats.percent(r["estimate"])}
+        for r in rows.iter_rows(named=True)
+    ]  # fmt: skip
+    answers = [t.label for t in q.codes]
+    colours = HEALTH_COLOURS if q.code == "Q1" else None
+    colour: dict[str, Any] = (
+        {"field": "answer", "type": "nominal", "sort": answers, "legend": None,
+         "scale": {"domain": answers, "range": colours}}
+        if colours else {"value": "#1f3f7a"}
+    )  # fmt: skip
+    spec = {
+        "width": 360,
+        "height": {"step": 28},
+        "data": {"values": values},
+        "encoding": {
+            "y": {"field": "answer", "type": "nominal", "sort": answers, "title": None,
+                  "axis": {"labelLimit": 300}},
+            "x": {"field": "share", "type": "quantitative", "axis": None,
+                  "scale": {"domain": [0, 1]}},
+        },
+        "layer": [
+            {"mark": {"type": "bar", "height": {"band": 0.7}}, "encoding": {"color": colour}},
+            {"mark": {"type": "text", "align": "left", "dx": 4, "fontWeight": "bold"},
+             "encoding": {"text": {"field": "label"}}},
+        ],
+    }  # fmt: skip
+    return Chart(f"{q.code.lower()}-shares", q.short_label,
+                 _frame(spec, study, q.short_label, q.label))  # fmt: skip
+
+
+def map_figure(q: Question) -> tuple[str, str, str]:
+    """(indicator, category, label) shown on a question's map: its first group, else first code."""
+    if q.groups:
+        return "group", q.groups[0].code, q.groups[0].label
+    return "share", q.codes[0].code, q.codes[0].label
+
+
+def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
+    """A share by study region on the map of the 13 metropolitan regions (Corse with PACA)."""
+    indicator, category, label = map_figure(q)
+    rows = results.filter(
+        (pl.col("wave") == study.latest.id)
+        & (pl.col("question") == q.code)
+        & (pl.col("indicator") == indicator)
+        & (pl.col("category") == category)
+        & pl.col("profile").is_null()
+    )
+    by_region = dict(rows.select("territory", "estimate").iter_rows())
+    shapes = territory.region_shapes()
+    features = [f for f in shapes["features"] if f["properties"]["zone"] == "metro"]
+    labels = []
+    shares = [v for k, v in by_region.items() if k != "FR" and v is not None]
+    dark = (min(shares) + max(shares)) / 2 if shares else 0.0
+    for feature in features:
+        code = territory.study_region_of(feature["properties"]["code"])
+        share = by_region.get(code)
+        feature["properties"]["share"] = share
+        if code != feature["properties"]["code"]:
+            continue  # a region merged into a study region (Corse): one label, on the main one
+        lon, lat = _centre(feature["geometry"])
+        ink = "white" if share is not None and share > dark else INK
+        labels.append({"lon": lon, "lat": lat, "label": formats.percent(share), "ink": ink})
+    national = by_region.get("FR")
+    spec = {
+        "width": 420,
+        "height": 420,
+        "projection": {"type": "conicConformal", "parallels": [44, 49], "rotate": [-3, 0]},
+        "layer": [
+            {
+                "data": {"values": features},
+                "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 1.2},
+                "encoding": {
+                    "color": {"field": "properties.share", "type": "quantitative",
+                              "title": label, "scale": {"scheme": "blues"},
+                              "legend": {"format": ".0%", "orient": "bottom",
+                                         "direction": "horizontal", "gradientLength": 220}},
+                },
+            },
+            {
+                "data": {"values": labels},
+                "mark": {"type": "text", "fontWeight": "bold", "fontSize": 12},
+                "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                             "latitude": {"field": "lat", "type": "quantitative"},
+                             "text": {"field": "label"},
+                             "color": {"condition": {"test": "datum.ink == 'white'",
+                                                     "value": "white"}, "value": INK}},
+            },
+        ],
+    }  # fmt: skip
+    subtitle = f"{label}, par région (France : {formats.percent(national)})"
+    return Chart(f"{q.code.lower()}-map", f"{q.short_label} par région",
+                 _frame(spec, study, f"{q.short_label} par région", subtitle))  # fmt: skip
+
+
+def _centre(geometry: dict[str, Any]) -> tuple[float, float]:
+    """Centre of the bounding box of the largest ring: where a region's label sits."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [
+        geometry["coordinates"]]  # fmt: skip
+    ring = max((p[0] for p in polygons), key=len)
+    lons = [pt[0] for pt in ring]
+    lats = [pt[1] for pt in ring]
+    return (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
