@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from observatoire import territory
@@ -137,7 +140,7 @@ def test_unknown_codes_are_input_errors_with_a_clear_message() -> None:
     assert issubclass(territory.UnknownTerritory, InputError)
     with pytest.raises(territory.UnknownTerritory, match="unknown territory code '12345'"):
         territory.get("12345")
-    with pytest.raises(territory.UnknownTerritory, match="not a epci code"):
+    with pytest.raises(territory.UnknownTerritory, match="of kind commune, not epci"):
         territory.get("94018", "epci")
     with pytest.raises(InputError, match="unknown territory kind 'city'"):
         territory.get("94018", "city")
@@ -147,3 +150,14 @@ def test_as_dict_leaves_out_what_does_not_apply() -> None:
     data = territory.get("REG-11").as_dict()
     assert data["ref"] == "REG-11" and data["members_count"] == 1266
     assert "size_class" not in data and "epci" not in data
+
+
+def test_loading_is_fast() -> None:
+    """Read and index everything in under half a second of CPU, in a fresh process."""
+    script = (
+        "import time; from observatoire import territory; t = time.process_time(); "
+        "territory.get('94018'); print(time.process_time() - t)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) < 0.5

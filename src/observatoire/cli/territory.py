@@ -99,8 +99,9 @@ def show(
     code: Annotated[
         str,
         typer.Argument(
-            help="Commune INSEE code, EPCI/EPT SIREN, department, "
-            "region code or FR; former codes are resolved."
+            help="Commune INSEE code (94018), EPCI or EPT SIREN, department (DEP-94) or region "
+            "(REG-11) reference, or FR. A bare department or region code needs --kind. "
+            "Former commune codes are resolved to their successor."
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,

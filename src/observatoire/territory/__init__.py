@@ -24,7 +24,7 @@ from observatoire.territory.model import (
     Territory,
     UnknownTerritory,
 )
-from observatoire.territory.registry import registry
+from observatoire.territory.registry import registry as _registry
 from observatoire.territory.search import search
 from observatoire.territory.shapes import department_shapes, region_shapes
 from observatoire.territory.sizes import size_class
@@ -62,41 +62,41 @@ __all__ = [
 def get(code: str, kind: str | None = None) -> Territory:
     """The territory with this code; raises UnknownTerritory (an InputError) if there is none,
     AmbiguousTerritory for a code that is both a department and a region without `kind`."""
-    return registry().get(code, kind)
+    return _registry().get(code, kind)
 
 
 def resolve(code: str) -> str:
     """The current code for a former one: the successor of a merged commune (anciens codes,
     communes déléguées or associées) or the city of a municipal arrondissement ("75101" ->
     "75056"); any other code comes back unchanged."""
-    return registry().resolve(code)
+    return _registry().resolve(code)
 
 
 def _territory(code: str | Territory) -> Territory:
-    return code if isinstance(code, Territory) else registry().get(code)
+    return code if isinstance(code, Territory) else _registry().get(code)
 
 
 def ancestors(code: str | Territory) -> list[Territory]:
     """Containing territories, closest first: EPT, EPCI, department, region, France."""
-    return registry().ancestors(_territory(code))
+    return _registry().ancestors(_territory(code))
 
 
 def descendants(code: str | Territory, kinds: Iterable[str] | None = None) -> list[Territory]:
     """Territories inside this one (optionally only of some kinds), broadest kind first, then by
     code. EPCIs and EPTs count as inside the department that holds most of their population."""
-    return registry().descendants(_territory(code), set(kinds) if kinds is not None else None)
+    return _registry().descendants(_territory(code), set(kinds) if kinds is not None else None)
 
 
 def regions() -> list[Territory]:
     """The 18 regions in INSEE code order (the 5 overseas ones, 01 to 06, come first)."""
-    return [t for t in registry().all if t.kind == "region"]
+    return [t for t in _registry().all if t.kind == "region"]
 
 
 def departments(region: str | None = None) -> list[Territory]:
     """The 101 departments in code order, or those of one region."""
     return [
         t
-        for t in registry().all
+        for t in _registry().all
         if t.kind == "department" and (region is None or t.region == str(region).strip())
     ]
 
@@ -106,7 +106,7 @@ def study_regions() -> list[StudyRegion]:
     out = []
     for code in study_region_codes():
         parts = (code, *(merged for merged, into in MERGED.items() if into == code))
-        members = [registry().get(part, "region") for part in parts]
+        members = [_registry().get(part, "region") for part in parts]
         adults = [adult_population(part) for part in parts]
         out.append(
             StudyRegion(
@@ -126,4 +126,4 @@ def study_region_name(region_code: str) -> str:
     """Name of the study region of a metropolitan region: "Provence-Alpes-Côte d'Azur + Corse"
     for PACA and Corse, else the region's own name."""
     code = study_region_of(region_code)
-    return MERGED_NAME if code in MERGED.values() else registry().get(code, "region").name
+    return MERGED_NAME if code in MERGED.values() else _registry().get(code, "region").name

@@ -47,6 +47,7 @@ class Registry:
     def __init__(self, raw: dict[str, Any]) -> None:
         self.former_codes: dict[str, str] = raw["former_codes"]
         dep_region = {code: region for code, _, region in raw["departments"]}
+        dep_study = {code: _study(region) for code, region in dep_region.items()}
         commune_epci = {m: e[0] for e in raw["epcis"] for m in e[3]}
         commune_ept = {m: e[0] for e in raw["epts"] for m in e[3]}
         communes = [
@@ -58,7 +59,7 @@ class Registry:
                 size_class=size_class(population),
                 department=dep,
                 region=dep_region[dep],
-                study_region=_study(dep_region[dep]),
+                study_region=dep_study[dep],
                 epci=commune_epci.get(code),
                 ept=commune_ept.get(code),
             )
@@ -166,7 +167,7 @@ class Registry:
             )
         if kind is not None and code in self.by_code:
             kinds = ", ".join(t.kind for t in self.by_code[code])
-            return f"{code!r} is a {kinds} code, not a {kind} code"
+            return f"{code!r} is the code of a territory of kind {kinds}, not {kind}"
         return (
             f"unknown territory code {code!r}: expected a commune INSEE code (94018, 2A004), "
             f"an EPCI or EPT SIREN (9 digits), a department (DEP-94, DEP-2A), a region (REG-11) "

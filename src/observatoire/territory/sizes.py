@@ -15,10 +15,11 @@ from observatoire.errors import InputError
 from observatoire.vocabularies import COMMUNE_SIZES
 
 LOWER_BOUNDS = (2_000, 20_000, 50_000)
+CODES = COMMUNE_SIZES.codes  # one more than the bounds, smallest class first
 
 
 def size_class(population: int) -> str:
     """The COMMUNE_SIZES code of a commune of this population."""
     if isinstance(population, bool) or not isinstance(population, int) or population < 0:
         raise InputError(f"population must be a non-negative integer, not {population!r}")
-    return COMMUNE_SIZES.codes[bisect_right(LOWER_BOUNDS, population)]
+    return CODES[bisect_right(LOWER_BOUNDS, population)]
