@@ -158,6 +158,8 @@ def test_loading_is_fast() -> None:
         "import time; from observatoire import territory; t = time.process_time(); "
         "territory.get('94018'); print(time.process_time() - t)"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert float(result.stdout) < 0.5
