@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -114,6 +114,29 @@ class WriteOut(Schema):
     duplicates: list[DuplicateOut]
 
 
+class FicheIn(Schema):
+    """A fiche in the seed YAML format; codes are checked against the vocabularies."""
+
+    title: str
+    summary: str
+    territories: list[str]
+    import_id: str = ""
+    description: str = ""
+    partners: list[dict[str, str]] = Field(default_factory=list)
+    objectives: list[str] = Field(default_factory=list)
+    impacts: list[str] = Field(default_factory=list)
+    partnership_categories: list[str] = Field(default_factory=list)
+    fragilities: list[str] = Field(default_factory=list)
+    support_forms: list[str] = Field(default_factory=list)
+    innovation_stage: str | None = None
+    timeline: list[dict[str, Any]] = Field(default_factory=list)
+    results: list[dict[str, Any]] = Field(default_factory=list)
+    sources: list[dict[str, Any]] = Field(default_factory=list)
+    licence: str | None = None
+    update_frequency_months: int | None = None
+    last_reviewed: str | None = None
+
+
 class ErrorOut(Schema):
     detail: str
 
@@ -146,7 +169,7 @@ def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
         )
         result = run(params)
     except InputError as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     return {
         "count": result.count,
         "page": params.page,
@@ -164,9 +187,9 @@ def get_alliance(request: HttpRequest, slug: str) -> Any:
     return exports.record(alliance)
 
 
-def _clean(payload: dict[str, Any]) -> Any:
+def _clean(payload: FicheIn) -> Any:
     try:
-        return clean_fiche(payload)
+        return clean_fiche(payload.model_dump(exclude_none=True))
     except InputError as exc:
         raise HttpError(422, str(exc)) from None
 
@@ -183,7 +206,7 @@ def _written(alliance: Alliance, data: Any) -> dict[str, Any]:
 
 
 @router.post("/alliances", response={201: WriteOut}, auth=TokenAuth())
-def create_alliance(request: HttpRequest, payload: dict[str, Any]) -> Any:
+def create_alliance(request: HttpRequest, payload: FicheIn) -> Any:
     """Create a draft owned by the token's user (fields as in the seed YAML format)."""
     if not workflow.can_contribute(request.user):
         raise HttpError(403, "reserved to contributors")
@@ -193,11 +216,11 @@ def create_alliance(request: HttpRequest, payload: dict[str, Any]) -> Any:
     alliance, _ = records.save_fiche(
         data, source="api" if data.import_id else "", owner=request.user, actor=request.user
     )
-    return 201, _written(alliance, data)
+    return Status(201, _written(alliance, data))
 
 
 @router.put("/alliances/{slug}", response=WriteOut, auth=TokenAuth())
-def update_alliance(request: HttpRequest, slug: str, payload: dict[str, Any]) -> Any:
+def update_alliance(request: HttpRequest, slug: str, payload: FicheIn) -> Any:
     """Replace a fiche's content: its owner while it is a draft, or a curator."""
     alliance = get_object_or_404(Alliance, slug=slug)
     if not workflow.can_edit(request.user, alliance):

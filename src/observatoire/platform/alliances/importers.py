@@ -28,6 +28,8 @@ from observatoire.platform.alliances.validation import CODE_LISTS, FicheData, cl
 
 _PIPE_LISTS = ("territories", *CODE_LISTS)
 _JSON_CELLS = ("timeline", "results", "sources")
+# Columns our own exports add for readers; an import of an export ignores them.
+EXPORT_ONLY = ("id", "slug", "url", "freshness", "state")
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,18 @@ def _csv_record(row: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+def _from_export(record: Any) -> Any:
+    """Drop export-only fields and take the codes of exported territories ({code, name})."""
+    if not isinstance(record, dict):
+        return record
+    record = {k: v for k, v in record.items() if k not in EXPORT_ONLY}
+    if isinstance(record.get("territories"), list):
+        record["territories"] = [
+            t["code"] if isinstance(t, dict) and "code" in t else t for t in record["territories"]
+        ]
+    return record
+
+
 def read_records(path: Path) -> Iterator[tuple[int, Any]]:
     """(row number, raw record): CSV rows count from 2 (after the header), JSON items from 1."""
     try:
@@ -141,8 +155,7 @@ def import_file(
     for number, raw in read_records(path):
         report.rows += 1
         try:
-            record = _csv_record(raw) if is_csv else raw
-            data = clean_fiche(record)
+            data = clean_fiche(_from_export(_csv_record(raw) if is_csv else raw))
             if not data.import_id:
                 raise InputError(
                     "is required for an import (it makes re-imports idempotent)", field="import_id"
