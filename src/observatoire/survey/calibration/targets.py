@@ -211,13 +211,15 @@ def check_margins_agree(
     margins: list[Margin], *, rel_tol: float, against: float | None = None
 ) -> None:
     """Every margin describes the same population: their totals (and `against`) must agree."""
-    reference_name = "the population total" if against is not None else margins[0].name
     reference = against if against is not None else margins[0].total
+    reference_name = (
+        "the population total is" if against is not None else f"margin {margins[0].name} sums to"
+    )
     for margin in margins:
         if not math.isclose(margin.total, reference, rel_tol=rel_tol):
             raise SurveyError(
                 f"margins disagree: margin {margin.name} sums to {margin.total:.12g} but "
-                f"{reference_name} is {reference:.12g}; targets of every margin must describe the "
+                f"{reference_name} {reference:.12g}; targets of every margin must describe the "
                 "same population (or give shares with a population total)"
             )
 
