@@ -147,7 +147,7 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
                     {
                         "mark": {"type": "bar", "height": {"band": 0.78}},
                         "encoding": {
-                            "y": {**y, "axis": {"labelLimit": 260, "labelFontSize": 12}},
+                            "y": {**y, "axis": {"labelLimit": 260, "labelFontSize": 12, "labelPadding": 6}},
                             "x": {"field": "share", "type": "quantitative", "stack": "normalize",
                                   "axis": None},
                             "color": {"field": "band", "type": "nominal",
@@ -221,7 +221,7 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
         for r in rows.iter_rows(named=True)
     ]
     y = {"field": "item", "type": "nominal", "sort": [labels[k] for k in order], "title": None,
-         "axis": {"labelLimit": 300}}  # fmt: skip
+         "axis": {"labelLimit": 320, "labelPadding": 6}}  # fmt: skip
     spec = {
         "width": 420,
         "height": {"step": 26},
@@ -278,7 +278,7 @@ def shares_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
         "data": {"values": values},
         "encoding": {
             "y": {"field": "answer", "type": "nominal", "sort": answers, "title": None,
-                  "axis": {"labelLimit": 300}},
+                  "axis": {"labelLimit": 300, "labelPadding": 6}},
             "x": {"field": "share", "type": "quantitative", "axis": None,
                   "scale": {"domain": [0, 1]}},
         },
