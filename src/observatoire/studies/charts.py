@@ -147,7 +147,7 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
                     {
                         "mark": {"type": "bar", "height": {"band": 0.78}},
                         "encoding": {
-                            "y": {**y, "axis": {"labelLimit": 260, "labelFontSize": 12, "labelPadding": 6}},
+                            "y": {**y, "axis": {"labelLimit": 260, "labelPadding": 6}},
                             "x": {"field": "share", "type": "quantitative", "stack": "normalize",
                                   "axis": None},
                             "color": {"field": "band", "type": "nominal",
