@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -111,6 +112,17 @@ class Alliance(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("alliances:detail", args=[self.slug])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Never write `search_vector` from the instance: the search backend maintains it in the
+        database, and an instance loaded before the last reindex holds a stale copy."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "search_vector"
+            ]
+        super().save(*args, **kwargs)
 
     def freshness(self, today: datetime.date | None = None) -> Freshness:
         """Fresh within the declared update frequency, due within twice it, stale beyond."""

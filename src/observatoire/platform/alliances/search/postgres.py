@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, QuerySet
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce
 
 from observatoire.platform.alliances import text
 from observatoire.platform.alliances.models import Alliance
@@ -26,7 +25,7 @@ def tsquery(query: str) -> SearchQuery | None:
 
 def _vector() -> CombinedExpression:
     def part(field: str, weight: str) -> SearchVector:
-        return SearchVector(Coalesce(F(field), Value("")), weight=weight, config=CONFIG)
+        return SearchVector(field, weight=weight, config=CONFIG)  # nulls become ""
 
     return (
         part("title", "A")
