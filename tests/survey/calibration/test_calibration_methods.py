@@ -250,3 +250,11 @@ def test_spec_chooses_ipf_or_calibration(people: Design) -> None:
     )
     assert isinstance(newton.calibrations[-1], Regression)
     np.testing.assert_allclose(newton.weights, ipf.weights, rtol=1e-8)
+
+
+def test_r_rule_warns_when_it_runs_out_of_cycles(people: Design) -> None:
+    with pytest.warns(UserWarning, match="raking stopped after 1 cycles without meeting R's rule"):
+        design = rake(people, {"sex": SEX, "age": AGE}, rule="r", max_iter=1, epsilon=1e-12)
+    assert max(calibration_diagnostics(design).max_gap.values()) > 1e-6
+    with pytest.raises(SurveyError, match="unknown raking rule 'fast'"):
+        rake(people, {"sex": SEX}, rule="fast")

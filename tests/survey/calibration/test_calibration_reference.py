@@ -13,6 +13,7 @@ import pytest
 
 from observatoire.survey import estimators, replicates
 from observatoire.survey.calibration import (
+    apply_calibration,
     calibrate,
     calibration_diagnostics,
     poststratify,
@@ -122,3 +123,24 @@ def test_crossed_poststratification_matches_r(dclus1: Design) -> None:
     assert_close(
         estimators.total(design, ["enroll"]), (3662042.3556149732, 393899.40631601482), 1e-10
     )
+
+
+def test_r_stopping_rule_reproduces_r_default_rake(dclus1: Design) -> None:
+    spec = {
+        "method": "raking",
+        "margins": [
+            {"column": "stype", "totals": STYPE},
+            {"column": "sch.wide", "totals": SCHWIDE},
+        ],
+        "control": {"maxit": 10, "epsilon": 1},
+    }
+    raked = apply_calibration(dclus1, spec)
+    np.testing.assert_allclose(
+        raked.weights[:3], [50.330152772675071, 29.870463872734536, 29.870463872734536], rtol=1e-12
+    )
+    assert_close(estimators.mean(raked, ["api00"]), (641.23024686220879, 23.703641240237683), 1e-10)
+    diagnostics = calibration_diagnostics(raked)
+    assert diagnostics.iterations == 4
+    gaps = dict(zip(diagnostics.gaps["category"], diagnostics.gaps["achieved"], strict=True))
+    assert gaps["E"] == pytest.approx(4420.9633441276064, rel=1e-12)
+    assert diagnostics.max_gap["stype"] > 1e-6, "R's default rule leaves the first margin missed"

@@ -12,6 +12,7 @@ must be below `epsilon`; otherwise `SurveyError` names the margin and category s
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,10 @@ from observatoire.survey.calibration.targets import (
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 
+RULES = ("gap", "r")
+R_RULE_AGREEMENT = 1e-6
+"""How closely margins must agree under R's rule, which has no tolerance of its own."""
+
 
 def rake(
     design: Design,
@@ -41,6 +46,7 @@ def rake(
     max_iter: int = 100,
     epsilon: float = 1e-10,
     bounds: tuple[float, float] | None = None,
+    rule: str = "gap",
 ) -> Design:
     """Rake `design` to `margins` (R's ``rake``, run to convergence).
 
@@ -50,6 +56,12 @@ def rake(
     weighted total when it is None); counts of different margins must agree. With `bounds`
     (L, U) on g = new / old weight, raking is done as bounded raking-ratio calibration
     (``calibrate(method="raking")``, as CALMAR does), since IPF cannot bound weights.
+
+    `rule="r"` reproduces R's own stopping rule instead, for parity with a given R call
+    (``control=list(maxit=max_iter, epsilon=epsilon)``): stop when no cell of the crossed table
+    of all margins moved by more than `epsilon` (times the total weight when `epsilon` < 1) in
+    a cycle, or after `max_iter` cycles with a warning. R's default (10 cycles, epsilon 1) can
+    stop with margins visibly missed; the diagnostics show the gaps left.
 
     >>> import polars as pl
     >>> from observatoire.survey.design import Design
@@ -61,6 +73,8 @@ def rake(
     """
     if max_iter < 1 or not epsilon > 0:
         raise SurveyError("raking needs max_iter >= 1 and epsilon > 0")
+    if rule not in RULES:
+        raise SurveyError(f"unknown raking rule {rule!r}; use 'gap' or 'r'")
     base = design.domain_weights
     counts = as_counts(
         normalise_margins(margins),
@@ -70,7 +84,8 @@ def rake(
     )
     if not counts:
         raise SurveyError("raking needs at least one margin")
-    check_margins_agree(counts, rel_tol=max(epsilon, 1e-12), against=population_total)
+    agreement = max(epsilon, 1e-12) if rule == "gap" else R_RULE_AGREEMENT
+    check_margins_agree(counts, rel_tol=agreement, against=population_total)
     if bounds is not None:
         return calibrate(
             design,
@@ -88,7 +103,9 @@ def rake(
     if design.replicates is not None:
         columns = np.column_stack([base, design.replicates.weights * design.in_domain[:, None]])
     start = np.asarray(indicator(joint, cells) @ columns)
-    table, steps, cycles = _fit(start, combos, coded, max_iter=max_iter, epsilon=epsilon)
+    table, steps, cycles, notes = _fit(
+        start, combos, coded, max_iter=max_iter, epsilon=epsilon, rule=rule
+    )
     ratio = np.where(start > 0, safe_divide(table, start), 1.0)
     new_base = base * ratio[joint, 0]
     replicate_weights = None
@@ -109,7 +126,7 @@ def rake(
         )
     ]
     diagnostics = build_diagnostics(
-        "raking", iterations=cycles, old_weights=base, new_weights=new_base, gaps=gaps
+        "raking", iterations=cycles, old_weights=base, new_weights=new_base, gaps=gaps, notes=notes
     )
     adjustment = Raking(joint, cells, base, steps, diagnostics)
     return design.with_weights(
@@ -124,16 +141,19 @@ def _fit(
     *,
     max_iter: int,
     epsilon: float,
-) -> tuple[np.ndarray, list[RakingStep], int]:
-    """IPF on the joint-cell table `start` (cells × weight columns) until every gap < epsilon.
+    rule: str,
+) -> tuple[np.ndarray, list[RakingStep], int, list[str]]:
+    """IPF on the joint-cell table `start` (cells × weight columns) until `rule` is met.
 
-    Returns the fitted table, the margin steps of the last cycle (for R's variance) and the
-    number of cycles.
+    Returns the fitted table, the margin steps of the last cycle (for R's variance), the
+    number of cycles and notes for the diagnostics.
     """
     table = start.copy()
     for index, margin in enumerate(coded):
         sums = group_sums(combos[:, index], margin.size + 1, start)
         _check_replicates(margin, sums)
+    previous = start[:, 0].copy()
+    threshold = epsilon * float(start[:, 0].sum()) if epsilon < 1 else epsilon
     for cycle in range(1, max_iter + 1):
         steps = []
         for index, margin in enumerate(coded):
@@ -145,9 +165,22 @@ def _fit(
             steps.append(
                 RakingStep(category, margin.size + 1, safe_divide(table[:, 0], start[:, 0]))
             )
+        if rule == "r":
+            change = float(np.max(np.abs(table[:, 0] - previous)))
+            if change < threshold:
+                return table, steps, cycle, [f"stopped by R's rule after {cycle} cycles"]
+            if cycle == max_iter:
+                message = (
+                    f"raking stopped after {max_iter} cycles without meeting R's rule "
+                    f"(a cell still moved by {change:.3g}); see the diagnostics' gaps"
+                )
+                warnings.warn(message, stacklevel=3)
+                return table, steps, cycle, [message]
+            previous = table[:, 0].copy()
+            continue
         worst = _worst_gap(table, combos, coded)
         if worst[0] < epsilon:
-            return table, steps, cycle
+            return table, steps, cycle, []
     gap, worst_margin, worst_category, column = worst
     where = "" if column == 0 else f" (replicate {column})"
     raise SurveyError(

@@ -9,9 +9,10 @@
  "bounds": [0.5, 2.0]}
 ```
 Optional keys: ``partial`` (post-stratification), ``population_total`` and ``as_shares``
-(post-stratification and raking), ``epsilon`` and ``max_iter``. ``raking`` without ``totals``
-is iterative proportional fitting (R's ``rake``); with ``totals`` or ``bounds`` it is
-raking-ratio calibration (R's ``calibrate(calfun="raking")``).
+(post-stratification and raking), ``epsilon`` and ``max_iter`` (the engine's strict rules), or
+``control`` as R's ``{"maxit": 10, "epsilon": 1}`` to reproduce an R call's own stopping rule.
+``raking`` without ``totals`` is iterative proportional fitting (R's ``rake``); with ``totals``
+or ``bounds`` it is raking-ratio calibration (R's ``calibrate(calfun="raking")``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SPEC_KEYS = {
     "as_shares",
     "epsilon",
     "max_iter",
+    "control",
 }
 
 
@@ -52,6 +54,18 @@ def apply_calibration(design: Design, spec: Mapping[str, Any]) -> Design:
     totals = spec.get("totals")
     bounds = spec.get("bounds")
     options = {key: spec[key] for key in ("epsilon", "max_iter") if spec.get(key) is not None}
+    control = spec.get("control")
+    if control is not None:
+        if options or not isinstance(control, Mapping) or set(control) - {"maxit", "epsilon"}:
+            raise SurveyError(
+                "control takes R's maxit and epsilon, instead of max_iter and epsilon",
+                field="control",
+            )
+        options = {
+            name: control[key]
+            for key, name in (("maxit", "max_iter"), ("epsilon", "epsilon"))
+            if key in control
+        }
     shares = {
         key: spec[key] for key in ("population_total", "as_shares") if spec.get(key) is not None
     }
@@ -70,7 +84,8 @@ def apply_calibration(design: Design, spec: Mapping[str, Any]) -> Design:
             **shares,
         )
     if method == "raking" and totals is None and bounds is None:
-        return rake(design, margins, **shares, **options)
+        rule = "gap" if control is None else "r"
+        return rake(design, margins, rule=rule, **shares, **options)
     if method in ("raking", "linear", "logit"):
         if shares:
             raise SurveyError(

@@ -321,23 +321,24 @@ def combine_codes(
     """Codes of crossed columns as one dense code per present combination.
 
     Returns ``(codes, combos)``: `codes[i]` indexes the row's combination in `combos`, an
-    (m, len(parts)) array of the per-column codes of each present combination.
+    (m, len(parts)) array of the per-column codes of each present combination. Columns are
+    crossed one at a time and the codes made dense each time, so no product of level counts can
+    overflow, however many columns are crossed.
     """
-    radix = np.ones(len(parts), dtype=np.int64)
-    for i in range(len(parts) - 2, -1, -1):
-        radix[i] = radix[i + 1] * sizes[i + 1]
-    span = int(radix[0] * sizes[0])
-    mixed = np.zeros(len(parts[0]), dtype=np.int64)
-    for part, step in zip(parts, radix, strict=True):
-        mixed += part * step
-    if span <= max(4 * len(mixed), 1 << 16):
-        present = np.bincount(mixed, minlength=span) > 0
-        dense = np.cumsum(present) - 1
-        codes = dense[mixed]
-        values = np.flatnonzero(present)
-    else:
-        values, codes = np.unique(mixed, return_inverse=True)
-    combos = (values[:, None] // radix[None, :]) % np.asarray(sizes, dtype=np.int64)[None, :]
+    n = len(parts[0])
+    limit = max(4 * n, 1 << 16)
+    codes = np.zeros(n, dtype=np.int64)
+    combos = np.zeros((1, 0), dtype=np.int64)
+    for part, size in zip(parts, sizes, strict=True):
+        mixed = codes * size + part
+        span = len(combos) * size
+        if span <= limit:
+            present = np.bincount(mixed, minlength=span) > 0
+            codes = (np.cumsum(present) - 1)[mixed]
+            values = np.flatnonzero(present)
+        else:
+            values, codes = np.unique(mixed, return_inverse=True)
+        combos = np.column_stack([combos[values // size], values % size])
     return codes.astype(np.int64, copy=False), combos
 
 
