@@ -105,10 +105,19 @@ def _positive(values: np.ndarray, name: str, role: str) -> np.ndarray:
 
 def units_per_stratum(strata: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     """For every row, the number of distinct clusters in its stratum (R's `sampsize`)."""
-    pairs = combine_codes(strata, clusters)
-    first = np.unique(pairs, return_index=True)[1]
-    counts = np.bincount(strata[first], minlength=int(strata.max(initial=-1)) + 1)
+    size = int(strata.max(initial=-1)) + 1
+    if int(clusters.max(initial=-1)) + 1 == clusters.shape[0]:  # every row its own unit
+        return np.bincount(strata, minlength=size)[strata].astype(np.int64)
+    first = first_rows(combine_codes(strata, clusters))
+    counts = np.bincount(strata[first], minlength=size)
     return counts[strata].astype(np.int64)
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """Index of the first row of every code 0..max (dense codes), in O(n)."""
+    first = np.full(int(codes.max(initial=-1)) + 1, codes.shape[0], dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(codes.shape[0], dtype=np.int64))
+    return first
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,9 +182,9 @@ class Design:
         raw_ids = [_codes(data, name, "cluster")[0] for name in id_columns] or [
             np.arange(n, dtype=np.int64)
         ]
-        if len(np.unique(raw_ids[0])) == 1 and not (nest and strata is not None):
+        if raw_ids[0].max() == 0 and not (nest and strata is not None):
             raise SurveyError("the design has only one primary sampling unit")
-        if strata is not None and not nest:
+        if strata is not None and not nest and id_columns:
             _check_nesting(raw_ids[0], strata_codes, labels, id_columns)
         stages: list[np.ndarray] = []
         for stage, codes in enumerate(raw_ids):
@@ -296,11 +305,11 @@ def _check_nesting(
     psu: np.ndarray, strata: np.ndarray, labels: list[str], id_columns: list[str]
 ) -> None:
     """PSU codes reused in several strata need `nest=True` (R's check.strata)."""
-    pairs = np.unique(np.stack([psu, strata]), axis=1)
-    counts = np.bincount(pairs[0])
+    first = first_rows(combine_codes(psu, strata))
+    counts = np.bincount(psu[first])
     reused = np.flatnonzero(counts > 1)
     if reused.size:
-        where = np.sort(pairs[1][pairs[0] == reused[0]])
+        where = np.sort(strata[first][psu[first] == reused[0]])
         raise SurveyError(
             f"PSU codes are reused across strata (e.g. in strata {labels[where[0]]} and "
             f"{labels[where[1]]}); pass nest=True if PSUs are numbered within strata",

@@ -24,7 +24,11 @@ from scipy import stats
 
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
-from observatoire.survey.linearization import degrees_of_freedom, total_variance
+from observatoire.survey.linearization import (
+    degrees_of_freedom,
+    domain_variances,
+    total_variance,
+)
 
 _FACTOR_TYPES = (pl.String, pl.Categorical, pl.Enum, pl.Boolean)
 
@@ -183,21 +187,11 @@ def _variances(
     blocks: Callable[[], Iterator[np.ndarray]],
     replicate_estimates: Callable[[np.ndarray], np.ndarray],
     estimate: np.ndarray,
-    covariance: bool,
 ) -> np.ndarray:
-    """Covariance of the estimates: linearised from score blocks, or from replicates.
-
-    Without `covariance`, only the diagonal is computed (block by block, to bound memory) and
-    the off-diagonal entries are NaN.
-    """
+    """Covariance of the estimates: linearised from score blocks, or from replicates."""
     if design.replicates is not None:
         return design.replicates.variance(replicate_estimates(design.replicates.weights), estimate)
-    if covariance:
-        return np.atleast_2d(total_variance(design, np.hstack(list(blocks())), covariance=True))
-    diagonal = np.concatenate([np.atleast_1d(total_variance(design, b)) for b in blocks()])
-    vcov = np.full((diagonal.shape[0], diagonal.shape[0]), np.nan)
-    np.fill_diagonal(vcov, diagonal)
-    return vcov
+    return np.atleast_2d(total_variance(design, np.hstack(list(blocks())), covariance=True))
 
 
 def _table(
@@ -241,7 +235,7 @@ def _linear(
     na_rm: bool,
     level: float,
     deff: bool | str,
-    covariance: bool,
+    covariance: bool | None,
     statistic: str,
 ) -> Estimates:
     """Means and totals (with proportions and counts of factor levels) by domain."""
@@ -274,7 +268,15 @@ def _linear(
             else:
                 yield domain_w * y[:, [j]]
 
-    vcov = _variances(design, blocks, point, estimate, covariance)
+    if covariance is None:
+        covariance = not by_names
+    if covariance or design.replicates is not None:
+        vcov = _variances(design, blocks, point, estimate)
+    else:
+        scales = np.broadcast_to(totals_w if statistic == "mean" else 1.0, centre.shape)
+        centres = centre if statistic == "mean" else np.zeros_like(centre)
+        vcov = np.full((estimate.shape[0], estimate.shape[0]), np.nan)
+        np.fill_diagonal(vcov, domain_variances(design, y, domain_w, centres, scales))
     counts = masks.sum(axis=0)
     deffs = None
     if deff:
@@ -334,13 +336,14 @@ def mean(
     na_rm: bool = False,
     level: float = 0.95,
     deff: bool | str = False,
-    covariance: bool = True,
+    covariance: bool | None = None,
 ) -> Estimates:
     """Weighted means; a text column gives the proportion of each level (R's `svymean`).
 
     `deff=True` adds design effects against simple random sampling without replacement,
-    `deff="replace"` with replacement. `covariance=False` skips the covariance between
-    estimates (faster on large banners; `vcov` then holds only variances).
+    `deff="replace"` with replacement. `covariance` asks for the covariance between estimates
+    (`vcov`); by default, as R, it is computed without `by` and not with `by` (then `vcov` holds
+    the variances on its diagonal and NaN elsewhere; pass `covariance=True` for domain contrasts).
 
     >>> import polars as pl
     >>> frame = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0, 1.0, 2.0, 2.0]})
@@ -358,7 +361,7 @@ def total(
     na_rm: bool = False,
     level: float = 0.95,
     deff: bool | str = False,
-    covariance: bool = True,
+    covariance: bool | None = None,
 ) -> Estimates:
     """Weighted totals; a text column gives the estimated count of each level (`svytotal`).
 
@@ -414,7 +417,7 @@ def ratio(
             residual = values[:, [i]] - r[p] * values[:, [j]]
             yield domain_w * residual / den_totals[:, j]
 
-    vcov = _variances(design, blocks, point, estimate, True)
+    vcov = _variances(design, blocks, point, estimate)
     labels = [f"{nums[i]}/{dens[j - len(nums)]}" for i, j in pairs]
     counts = masks.sum(axis=0)
     table = _table(

@@ -13,10 +13,12 @@ and units are handled with array arithmetic, never a loop over rows, units or st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
-from observatoire.survey.design import Design
+from observatoire.survey.design import Design, first_rows
 from observatoire.survey.errors import SurveyError
 
 _CENSUS = 1e-7
@@ -74,6 +76,63 @@ def _present_rows(design: Design) -> np.ndarray:
     return design.in_domain & (design.weights != 0)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """One stage's units and strata, with each stratum's variance factor (R's onestrat)."""
+
+    units: np.ndarray  # (n,) unit code per row
+    unit_first: np.ndarray  # (m,) first row of each unit
+    unit_stratum: np.ndarray  # (m,) stratum of each unit
+    n_h: np.ndarray  # (H,) units per stratum in the full design
+    centre: np.ndarray  # (H,) whether unit totals are centred on the stratum mean
+    unit_weight: np.ndarray  # (m,) factor × multiplier: the weight of a unit's squared total
+
+
+def _layout(design: Design, stage: int, multiplier: np.ndarray, present: np.ndarray) -> _Layout:
+    strata = design.stage_strata[stage]
+    units = design.clusters[stage]
+    n_h_rows = design.units[stage]
+    population = design.fpc[stage]
+    if population is None:
+        fraction = np.ones(design.n)
+    else:
+        fraction = np.where(np.isinf(population), 1.0, (population - n_h_rows) / population)
+    unit_first = first_rows(units)
+    unit_stratum = strata[unit_first]
+    n_strata = int(strata.max()) + 1
+    stratum_first = first_rows(strata)
+    n_h = n_h_rows[stratum_first]
+    f_h = fraction[stratum_first]
+    census = _all_by_group(fraction < _CENSUS, strata, n_strata)
+    lonely = (n_h == 1) & ~census
+    scale = np.where(n_h > 1, f_h * n_h / np.maximum(n_h - 1, 1), f_h)
+    scale[census] = 0.0
+
+    policy = design.lonely_psu
+    stratum_present = _any_by_group(present, strata, n_strata)
+    lonely_present = lonely & stratum_present
+    if np.any(lonely_present) and policy == "fail":
+        code = int(np.flatnonzero(lonely_present)[0])
+        label = design.stratum_label(code) if stage == 0 else f"unit {code + 1}"
+        raise SurveyError(
+            f"stratum {label} has only one PSU at stage {stage + 1}; choose a lonely_psu policy "
+            "(remove, adjust, average, certainty) or merge strata"
+        )
+    centre = ~(lonely & (policy == "adjust"))
+    # R's onestage rescales the strata it could use by nstrat / nokstrat ("average" policy),
+    # separately within each unit of the stage above.
+    usable = ~(lonely & (policy == "average"))
+    parent = design.clusters[stage - 1][stratum_first] if stage else np.zeros(n_strata, np.int64)
+    n_parent = int(parent.max()) + 1
+    nstrat = np.bincount(parent, weights=stratum_present, minlength=n_parent)
+    nok = np.bincount(parent, weights=stratum_present & usable, minlength=n_parent)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rescale = np.where(nstrat > 0, nstrat / nok, 0.0)
+    factor = np.where(usable, scale * rescale[parent], 0.0)
+    unit_weight = factor[unit_stratum] * multiplier[unit_first]
+    return _Layout(units, unit_first, unit_stratum, n_h, centre, unit_weight)
+
+
 def _stage_variance(
     design: Design,
     stage: int,
@@ -83,58 +142,72 @@ def _stage_variance(
     covariance: bool,
 ) -> np.ndarray:
     """Between-unit variance at one stage, summed over its strata (R's `onestage`)."""
-    strata = design.stage_strata[stage]
-    units = design.clusters[stage]
-    n_h_rows = design.units[stage]
-    population = design.fpc[stage]
-    if population is None:
-        fraction = np.ones(design.n)
+    layout = _layout(design, stage, multiplier, present)
+    n_units = layout.unit_first.shape[0]
+    if n_units == design.n:  # one row per unit: a permutation, no aggregation
+        totals = np.empty_like(x)
+        totals[layout.units] = x
     else:
-        fraction = np.where(np.isinf(population), 1.0, (population - n_h_rows) / population)
-
-    unit_first = np.unique(units, return_index=True)[1]
-    unit_stratum = strata[unit_first]
-    n_units = unit_first.shape[0]
-    totals = indicator(units, n_units) @ x
-    n_strata = int(strata.max()) + 1
-    stratum_first = np.unique(strata, return_index=True)[1]
-    n_h = n_h_rows[stratum_first]
-    f_h = fraction[stratum_first]
-    census = _all_by_group(fraction < _CENSUS, strata, n_strata)
-    lonely = (n_h == 1) & ~census
-    scale = np.where(n_h > 1, f_h * n_h / np.maximum(n_h - 1, 1), f_h)
-    scale[census] = 0.0
-
-    policy = design.lonely_psu
-    lonely_present = lonely & _any_by_group(present, strata, n_strata)
-    if np.any(lonely_present) and policy == "fail":
-        code = int(np.flatnonzero(lonely_present)[0])
-        label = design.stratum_label(code) if stage == 0 else f"unit {code + 1}"
-        raise SurveyError(
-            f"stratum {label} has only one PSU at stage {stage + 1}; choose a lonely_psu policy "
-            "(remove, adjust, average, certainty) or merge strata"
-        )
-    centre = ~(lonely & (policy == "adjust"))
-    stratum_sums = indicator(unit_stratum, n_strata) @ totals
-    means = stratum_sums / n_h[:, None]
-    centred = totals - np.where(centre[unit_stratum, None], means[unit_stratum], 0.0)
-
-    # R's onestage rescales the strata it could use by nstrat / nokstrat ("average" policy),
-    # separately within each unit of the stage above.
-    usable = ~(lonely & (policy == "average"))
-    parent = design.clusters[stage - 1][stratum_first] if stage else np.zeros(n_strata, np.int64)
-    stratum_present = _any_by_group(present, strata, n_strata)
-    n_parent = int(parent.max()) + 1
-    nstrat = np.bincount(parent, weights=stratum_present, minlength=n_parent)
-    nok = np.bincount(parent, weights=stratum_present & usable, minlength=n_parent)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rescale = np.where(nstrat > 0, nstrat / nok, 0.0)
-    factor = np.where(usable, scale * rescale[parent], 0.0)
-
-    unit_weight = factor[unit_stratum] * multiplier[unit_first]
+        totals = indicator(layout.units, n_units) @ x
+    stratum_sums = indicator(layout.unit_stratum, layout.n_h.shape[0]) @ totals
+    means = np.where(layout.centre[:, None], stratum_sums / layout.n_h[:, None], 0.0)
+    centred = totals - means[layout.unit_stratum]
+    weight = layout.unit_weight
     if covariance:
-        return np.asarray((centred * unit_weight[:, None]).T @ centred)
-    return np.asarray(unit_weight @ (centred * centred))
+        return np.asarray((centred * weight[:, None]).T @ centred)
+    return np.asarray(weight @ (centred * centred))
+
+
+def domain_variances(
+    design: Design,
+    y: np.ndarray,
+    domain_weights: np.ndarray,
+    centres: np.ndarray,
+    scales: np.ndarray,
+) -> np.ndarray:
+    """Variances of the totals of w·1_d·(y_j − c_jd) / s_jd for every variable j and domain d.
+
+    The scores of domain means (c = mean, s = weighted base) and totals (c = 0, s = 1). Returned
+    variable-major, (J·D,). Without calibration and with one effective stage, this works from
+    sufficient statistics per unit × domain (sums of w·y and w), never building the (n, J·D)
+    scores; otherwise it falls back on `total_variance`, one variable at a time.
+    """
+    k, n_domains = y.shape[1], domain_weights.shape[1]
+    single_stage = len(design.clusters) == 1 or design.fpc[0] is None
+    if design.calibrations or not single_stage:
+        return np.concatenate(
+            [
+                np.atleast_1d(
+                    total_variance(design, domain_weights * (y[:, [j]] - centres[j]) / scales[j])
+                )
+                for j in range(k)
+            ]
+        )
+    layout = _layout(design, 0, np.ones(design.n), _present_rows(design))
+    result = np.empty((k, n_domains))
+    n_units = layout.unit_first.shape[0]
+    n_strata = layout.n_h.shape[0]
+    to_units = None if n_units == design.n else indicator(layout.units, n_units)
+    factor_h = np.bincount(layout.unit_stratum, weights=layout.unit_weight, minlength=n_strata)
+    correction = np.where(layout.centre, factor_h / layout.n_h**2, 0.0)
+    for d in range(n_domains):
+        rows = np.flatnonzero(domain_weights[:, d])
+        w = domain_weights[rows, d]
+        a = w[:, None] * y[rows]  # (r, J)
+        if to_units is None:
+            unit = layout.units[rows]
+        else:
+            unit_codes, unit = np.unique(layout.units[rows], return_inverse=True)
+            a = indicator(unit.reshape(-1)) @ a
+            w = np.bincount(unit.reshape(-1), weights=w)
+            unit = unit_codes
+        stratum = layout.unit_stratum[unit]
+        omega = layout.unit_weight[unit]
+        c, s = centres[:, d], scales[:, d]
+        t = (a - w[:, None] * c) / s  # unit totals of the scores, (units in domain, J)
+        sums = indicator(stratum, n_strata) @ t
+        result[:, d] = omega @ (t * t) - correction @ (sums * sums)
+    return result.reshape(-1)
 
 
 def _any_by_group(flags: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
@@ -153,6 +226,6 @@ def degrees_of_freedom(design: Design) -> int:
     if design.replicates is not None:
         return design.replicates.degrees_of_freedom
     inset = design.in_domain & (design.weights != 0)
-    psus = np.unique(design.clusters[0][inset]).shape[0]
-    strata = np.unique(design.strata[inset]).shape[0]
+    psus = np.count_nonzero(np.bincount(design.clusters[0][inset]))
+    strata = np.count_nonzero(np.bincount(design.strata[inset]))
     return int(psus - strata)

@@ -151,7 +151,7 @@ def ttest(design: Design, variable: str, by: str, *, level: float = 0.95) -> TTe
         raise SurveyError(
             f"a t-test needs a by column with two levels, not {len(cells)}", column=by
         )
-    means = mean(design, variable, by=by)
+    means = mean(design, variable, by=by, covariance=True)
     df = degrees_of_freedom(design) - 1
     diff = difference(means, 0, 1, level=level)
     t = stats.t.ppf((1 + level) / 2, df)
