@@ -1,0 +1,178 @@
+"""Excel banner tables: one sheet per question (figures × France, evolution, regions, profiles)
+plus a method sheet. Written from the tidy results, so the workbook and results.parquet agree
+to the last digit; significance markers are those of the results (region vs rest of France,
+latest wave vs previous)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from observatoire.studies import formats
+from observatoire.studies.model import Question
+from observatoire.studies.views import ResultsView
+
+HEADER_ROW = 5
+
+
+def write_tables(view: ResultsView, out: Path) -> Path:
+    """Write OUT/tables.xlsx."""
+    path = out / "tables.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    styles = _styles(workbook)
+    _method_sheet(workbook, styles, view)
+    for q in view.study.content_questions:
+        if q.asked_in(view.latest.id):
+            _question_sheet(workbook, styles, view, q)
+    workbook.close()
+    return path
+
+
+def _styles(workbook: Any) -> dict[str, Any]:
+    add = workbook.add_format
+    return {
+        "title": add({"bold": True, "font_size": 13, "font_color": "#1f3f7a"}),
+        "note": add({"italic": True, "font_color": "#555555"}),
+        "warn": add({"bold": True, "font_color": "#8a1f1f"}),
+        "group": add({"bold": True, "bg_color": "#dfe6f1", "align": "center", "border": 1}),
+        "head": add({"bold": True, "bg_color": "#eef2f8", "text_wrap": True, "valign": "top",
+                     "align": "center", "border": 1}),
+        "label": add({"text_wrap": True}),
+        "share": add({"num_format": "0%"}),
+        "mean": add({"num_format": "0.0"}),
+        "share_up": add({"num_format": "0%", "bold": True, "font_color": "#1f6b45"}),
+        "share_down": add({"num_format": "0%", "bold": True, "font_color": "#a12626"}),
+        "mean_up": add({"num_format": "0.0", "bold": True, "font_color": "#1f6b45"}),
+        "mean_down": add({"num_format": "0.0", "bold": True, "font_color": "#a12626"}),
+        "count": add({"num_format": "# ##0", "font_color": "#555555"}),
+        "text": add({}),
+    }  # fmt: skip
+
+
+def _rows(view: ResultsView, q: Question) -> list[tuple[str, str, str | None, str]]:
+    """Figures of a question's sheet: for 1–10 grids the mean and every band of each item."""
+    figures = view.figures(q)
+    if q.type != "scale":
+        return figures
+    rows = []
+    for code, _indicator, _category, label in figures:
+        rows.append((code, "mean", None, f"{label} — moyenne /10"))
+        rows += [(code, "band", b.code, f"{label} — {b.label.lower()}") for b in q.bands]
+    return rows
+
+
+def _question_sheet(workbook: Any, styles: dict[str, Any], view: ResultsView, q: Question) -> None:
+    study, latest, previous = view.study, view.latest, view.previous
+    sheet = workbook.add_worksheet(q.code[:31])
+    sheet.write(0, 0, f"{q.code} — {q.short_label}", styles["title"])
+    sheet.write(1, 0, q.label, styles["note"])
+    sheet.write(2, 0, f"{study.title} {latest.year} — données : {latest.file}", styles["note"])
+    if study.synthetic:
+        sheet.write(3, 0, study.synthetic_notice, styles["warn"])
+    prev = previous.id if previous is not None and q.asked_in(previous.id) else None
+    columns: list[tuple[str, str, dict[str, Any]]] = [("Ensemble", f"France {latest.year}", {})]
+    if prev and previous is not None:
+        columns += [("Ensemble", f"France {previous.year}", {"wave": prev}),
+                    ("Ensemble", "Évolution", {"change": True})]  # fmt: skip
+    columns += [("Régions", name, {"territory": code}) for code, name in view.regions]
+    for column in study.banner:
+        p = study.profile_question(column)
+        columns += [(p.label, t.label, {"profile": column, "level": t.code}) for t in p.codes]
+    _headers(sheet, styles, columns)
+    rows = _rows(view, q)
+    for i, (code, indicator, category, label) in enumerate(rows):
+        r = HEADER_ROW + 2 + i
+        sheet.write(r, 0, label, styles["label"])
+        for j, (_group, _label, where) in enumerate(columns, start=1):
+            _cell(sheet, styles, view, r, j, code, indicator, category, where)
+    r = HEADER_ROW + 2 + len(rows)
+    sheet.write(r, 0, "Base (répondants)", styles["note"])
+    first = rows[0]
+    for j, (_group, _label, where) in enumerate(columns, start=1):
+        if where.get("change"):
+            continue
+        row = view.get(first[0], first[1], first[2], **where)
+        if row is not None and row["n"] is not None:
+            sheet.write_number(r, j, row["n"], styles["count"])
+    legend = (
+        "En gras vert / rouge : significativement au-dessus / en dessous du reste de la France "
+        "(régions) ; évolution suivie de * : significative."
+    )
+    sheet.write(r + 2, 0, legend, styles["note"])
+    sheet.set_column(0, 0, 46)
+    sheet.set_column(1, len(columns), 11)
+    sheet.freeze_panes(HEADER_ROW + 2, 1)
+
+
+def _headers(sheet: Any, styles: dict[str, Any], columns: list[tuple[str, str, Any]]) -> None:
+    start = 1
+    for j in range(1, len(columns) + 1):
+        group = columns[j - 1][0]
+        last = j == len(columns) or columns[j][0] != group
+        if last:
+            if j > start:
+                sheet.merge_range(HEADER_ROW, start, HEADER_ROW, j, group, styles["group"])
+            else:
+                sheet.write(HEADER_ROW, start, group, styles["group"])
+            start = j + 1
+        sheet.write(HEADER_ROW + 1, j, columns[j - 1][1], styles["head"])
+    sheet.set_row(HEADER_ROW + 1, 48)
+
+
+def _cell(sheet: Any, styles: dict[str, Any], view: ResultsView, r: int, j: int, code: str,
+          indicator: str, category: str | None, where: dict[str, Any]) -> None:  # fmt: skip
+    kind = "mean" if indicator == "mean" else "share"
+    if where.get("change"):
+        row = view.get(code, f"{indicator}_change", category)
+        if row is not None and row["estimate"] is not None:
+            text = formats.signed(row["estimate"], share=kind == "share")
+            bold = row["flag"] == "significant"
+            sheet.write(r, j, f"{text}{' *' if bold else ''}", styles["text"])
+        return
+    row = view.get(code, indicator, category, **where)
+    if row is None or row["estimate"] is None:
+        return
+    style = kind
+    if "territory" in where:
+        contrast = view.get(code, f"{indicator}_vs_rest", category, territory=where["territory"])
+        if contrast is not None and contrast["flag"] == "significant":
+            style = f"{kind}_{'up' if contrast['estimate'] > 0 else 'down'}"
+    sheet.write_number(r, j, row["estimate"], styles[style])
+
+
+def _method_sheet(workbook: Any, styles: dict[str, Any], view: ResultsView) -> None:
+    study = view.study
+    sheet = workbook.add_worksheet("Méthode")
+    lines = [
+        (f"{study.title} — tableaux", "title"),
+        (study.universe, "text"),
+        (study.design_description, "text"),
+    ]
+    if study.synthetic:
+        lines.append((study.synthetic_notice, "warn"))
+    lines += [
+        ("", "text"),
+        ("Lecture : pourcentages = parts de la population représentée (répondants ayant répondu "
+         "à la question) ; moyennes sur l'échelle de la question. Erreurs types par linéarisation "
+         "après calage ; intervalles à "
+         f"{formats.percent(study.confidence)} dans results.parquet.", "text"),
+        (f"Chiffres sur moins de {study.min_base} répondants signalés (small_base) ; sur moins "
+         f"de {study.suppress_below}, non publiés.", "text"),
+        ("", "text"),
+    ]  # fmt: skip
+    for wave in study.waves:
+        w = view.run.weighting[wave.id]
+        lines.append(
+            (f"Vague {wave.year} : {formats.count(w.n)} répondants, effet de plan (Kish) "
+             f"{formats.mark(w.kish_deff, 2)}, taille efficace {formats.count(w.effective_n)}, "
+             f"fichier {wave.file}", "text")
+        )  # fmt: skip
+    lines.append(("", "text"))
+    lines.append(("Cibles de redressement", "title"))
+    for m in study.margins:
+        lines.append((f"{study.profile_question(m.variable).label} : {m.source}", "text"))
+    for i, (text, style) in enumerate(lines):
+        sheet.write(i, 0, text, styles[style])
+    sheet.set_column(0, 0, 140)
