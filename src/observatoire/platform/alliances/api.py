@@ -6,6 +6,7 @@ a bearer token of a contributor (401 without one, 403 when the user may not do i
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -142,6 +143,9 @@ class ErrorOut(Schema):
 
 
 router = Router(tags=["alliances"])
+# Benchmarks only (benchmarks/search.py sets it on its own throwaway instance): let the API search
+# the synthetic fiches. Never set on a real instance: synthetic fiches are not public.
+_SEARCH_SYNTHETIC = os.environ.get("OBSERVATOIRE_BENCHMARK_SYNTHETIC") == "1"
 _FACET_PARAMS = [
     "objective",
     "impact",
@@ -166,6 +170,7 @@ def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
             filters={name: getattr(query, name) for name in _FACET_PARAMS if getattr(query, name)},
             page=query.page,
             per_page=query.per_page,
+            include_synthetic=_SEARCH_SYNTHETIC,
         )
         result = run(params)
     except InputError as exc:

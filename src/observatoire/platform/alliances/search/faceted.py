@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances import facets, places, search
@@ -68,19 +68,23 @@ def base_queryset(include_synthetic: bool = False) -> QuerySet[Alliance]:
 
 
 def _with_facet(qs: QuerySet[Alliance], facet: str, codes: Sequence[str]) -> QuerySet[Alliance]:
+    # A correlated EXISTS checked on the (alliance, facet, code) index for each candidate: facet
+    # codes are rarely selective, the text and the territory are, so they drive the query.
     return qs.filter(
-        id__in=FacetValue.objects.filter(facet=facet, code__in=list(codes)).values("alliance_id")
+        Exists(
+            FacetValue.objects.filter(alliance_id=OuterRef("id"), facet=facet, code__in=list(codes))
+        )
     )
 
 
 def territory_filter(code: str) -> Q:
     """Fiches located in `code` (down) or in any territory containing it (up)."""
     place = places.place(code)
-    inside = FacetValue.objects.filter(facet=facets.PLACE, code=place.key)
-    around = FacetValue.objects.filter(
-        facet=facets.OWN_TERRITORY, code__in=[place.key, *place.ancestors]
+    rows = FacetValue.objects.filter(
+        Q(facet=facets.PLACE, code=place.key)
+        | Q(facet=facets.OWN_TERRITORY, code__in=[place.key, *place.ancestors])
     )
-    return Q(id__in=inside.values("alliance_id")) | Q(id__in=around.values("alliance_id"))
+    return Q(id__in=rows.values("alliance_id"))
 
 
 def run(params: SearchParams, language: str = "fr") -> SearchResult:
@@ -120,22 +124,27 @@ def _facet_counts(
     selected: dict[str, list[str]],
     language: str,
 ) -> dict[str, list[FacetCount]]:
+    # Driven by the matching fiches (the (alliance, facet, code) index), not by facet: a search
+    # usually keeps few fiches, and SQLite would otherwise scan every row of the counted facets.
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    unselected = [f.name for f in facets.FACETS if f.name not in selected]
+    unselected = {f.name for f in facets.FACETS if f.name not in selected}
     rows = (
-        FacetValue.objects.filter(facet__in=unselected, alliance_id__in=everything.values("id"))
+        FacetValue.objects.filter(alliance_id__in=everything.values("id"))
+        .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY])
         .values_list("facet", "code")
         .annotate(n=Count("id"))
     )
     for facet, code, n in rows:
-        counts[facet][code] = n
+        if facet in unselected:
+            counts[facet][code] = n
     for name in selected:
         rows = (
-            FacetValue.objects.filter(facet=name, alliance_id__in=filtered(name).values("id"))
-            .values_list("code")
+            FacetValue.objects.filter(alliance_id__in=filtered(name).values("id"))
+            .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY])
+            .values_list("facet", "code")
             .annotate(n=Count("id"))
         )
-        counts[name] = dict(rows)
+        counts[name] = {code: n for facet, code, n in rows if facet == name}
     out: dict[str, list[FacetCount]] = {}
     for facet in facets.FACETS:
         chosen = selected.get(facet.name, [])

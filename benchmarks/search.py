@@ -1,0 +1,164 @@
+"""Benchmark of the alliances search (on demand): latency in process and API throughput with wrk.
+
+    .venv/bin/python benchmarks/search.py --fiches 100000             # SQLite (embedded default)
+    scripts/with-postgres.sh .venv/bin/python benchmarks/search.py    # PostgreSQL
+
+Builds (or reuses) a throwaway instance holding N synthetic fiches (seeded), measures p50/p95 of
+representative queries (text + two facets + a territory) through the search service, then serves
+the instance with `observatoire serve` (gunicorn, 2 workers) and drives `GET /api/alliances` with
+Debian's `wrk` on loopback for a bounded time. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+QUERIES = [
+    {
+        "q": "décrochage",
+        "filters": {"region": ["11"], "objective": ["co-construction-territoriale"]},
+        "territory": "94018",
+    },
+    {
+        "q": "énergie",
+        "filters": {"impact": ["innovation"], "fragility": ["transition-energetique"]},
+        "territory": "REG-84",
+    },
+    {
+        "q": "insertion jeunes",
+        "filters": {"actor_type": ["entreprises"], "stage": ["deploiement"]},
+        "territory": "DEP-59",
+    },
+    {
+        "q": "mobilité",
+        "filters": {"objective": ["innovation-societale"], "impact": ["confiance"]},
+        "territory": "33063",
+    },
+    {
+        "q": "aidants",
+        "filters": {"fragility": ["vieillissement"], "region": ["53"]},
+        "territory": "FR",
+    },
+]
+
+
+def _setup(fiches: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from observatoire.platform.alliances import synthetic
+    from observatoire.platform.alliances.models import Alliance
+
+    call_command("migrate", interactive=False, verbosity=0)
+    have = Alliance.objects.filter(is_synthetic=True).count()
+    if have < fiches:
+        start = time.perf_counter()
+        synthetic.generate(
+            fiches - have,
+            seed=17 + have,
+            report=lambda done: print(f"  generated {have + done}/{fiches}", file=sys.stderr),
+        )
+        print(f"generation: {time.perf_counter() - start:.0f} s", file=sys.stderr)
+
+
+def _latencies(rounds: int) -> tuple[float, float, list[int]]:
+    from observatoire.platform.alliances.search.faceted import SearchParams, run
+
+    timings, counts = [], []
+    for i in range(rounds):
+        params = SearchParams(include_synthetic=True, **QUERIES[i % len(QUERIES)])  # type: ignore[arg-type]
+        start = time.perf_counter()
+        result = run(params)
+        timings.append((time.perf_counter() - start) * 1000)
+        counts.append(result.count)
+    timings.sort()
+    return (
+        statistics.median(timings),
+        timings[int(0.95 * (len(timings) - 1))],
+        counts[: len(QUERIES)],
+    )
+
+
+def _api_url(base: str) -> str:
+    q = QUERIES[0]
+    query = [("q", q["q"]), ("territory", q["territory"])]
+    query += [(k, v) for k, vs in q["filters"].items() for v in vs]  # type: ignore[union-attr]
+    return f"{base}/api/alliances?{urllib.parse.urlencode(query)}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wrk(seconds: int, connections: int) -> float:
+    port = _free_port()
+    env = {**os.environ, "OBSERVATOIRE_BENCHMARK_SYNTHETIC": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "observatoire", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = _api_url(f"http://127.0.0.1:{port}")
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        print(out, file=sys.stderr)
+        match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        return float(match.group(1)) if match else 0.0
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fiches", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--data-dir", type=Path, help="Instance folder to (re)use (SQLite).")
+    args = parser.parse_args()
+    if "OBSERVATOIRE_DATA_DIR" not in os.environ:
+        folder = args.data_dir or Path(tempfile.gettempdir()) / f"observatoire-bench-{args.fiches}"
+        os.environ["OBSERVATOIRE_DATA_DIR"] = str(folder)
+    _setup(args.fiches)
+    from django.db import connection
+
+    p50, p95, counts = _latencies(args.rounds)
+    rps = _wrk(args.seconds, args.connections)
+    load = f"wrk, {args.connections} conn., {args.seconds} s"
+    print(f"| database | fiches | p50 (ms) | p95 (ms) | API req/s ({load}) |")
+    print("|---|---|---|---|---|")
+    print(f"| {connection.vendor} | {args.fiches} | {p50:.1f} | {p95:.1f} | {rps:.0f} |")
+    print(f"result counts of the {len(QUERIES)} queries: {counts}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
