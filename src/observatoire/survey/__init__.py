@@ -1,6 +1,55 @@
-"""observatoire.survey: design-based estimation that agrees with R's `survey` package."""
+"""observatoire.survey: design-based estimation that agrees with R's `survey` package.
 
+>>> import polars as pl
+>>> from observatoire.survey import Design, mean
+>>> frame = pl.DataFrame({"s": ["a", "a", "b", "b"], "y": [1.0, 3.0, 5.0, 7.0], "w": [1.0] * 4})
+>>> mean(Design.from_frame(frame, strata="s", weights="w"), "y").table["estimate"].to_list()
+[4.0]
+"""
+
+from observatoire.survey.calibration import (
+    calibrate,
+    calibration_diagnostics,
+    poststratify,
+    rake,
+    trim,
+)
 from observatoire.survey.design import CalibrationAdjustment, Design
 from observatoire.survey.errors import SurveyError
+from observatoire.survey.estimators import Estimates, ciprop, mean, quantile, ratio, total
+from observatoire.survey.linearization import degrees_of_freedom, total_variance
+from observatoire.survey.replicates import ReplicateWeights, as_replicate, from_columns
+from observatoire.survey.tests import (
+    chisq,
+    difference,
+    domain_vs_rest,
+    independent_difference,
+    ttest,
+)
 
-__all__ = ["CalibrationAdjustment", "Design", "SurveyError"]
+__all__ = [
+    "CalibrationAdjustment",
+    "Design",
+    "Estimates",
+    "ReplicateWeights",
+    "SurveyError",
+    "as_replicate",
+    "calibrate",
+    "calibration_diagnostics",
+    "chisq",
+    "ciprop",
+    "degrees_of_freedom",
+    "difference",
+    "domain_vs_rest",
+    "from_columns",
+    "independent_difference",
+    "mean",
+    "poststratify",
+    "quantile",
+    "rake",
+    "ratio",
+    "total",
+    "total_variance",
+    "trim",
+    "ttest",
+]

@@ -1,0 +1,161 @@
+"""Design validation, lonely-PSU policies, domains, missing values, replicates and tests.
+
+Reference numbers come from R 4.2.2 / survey 4.1.1 (the R code is quoted above each check).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from observatoire.survey import (
+    Design,
+    SurveyError,
+    as_replicate,
+    ciprop,
+    degrees_of_freedom,
+    difference,
+    domain_vs_rest,
+    independent_difference,
+    mean,
+    quantile,
+    total,
+)
+
+# d <- data.frame(s=c(1,1,1,1,2,2,2,3,3), psu=c(1,1,2,3,4,5,5,6,6),
+#                 w=c(2,2,3,3,4,4,5,6,6), y=c(1.5,2,3,4,2,6,7,1,9))
+SMALL = pl.DataFrame(
+    {
+        "s": [1, 1, 1, 1, 2, 2, 2, 3, 3],
+        "psu": [1, 1, 2, 3, 4, 5, 5, 6, 6],
+        "w": [2.0, 2, 3, 3, 4, 4, 5, 6, 6],
+        "y": [1.5, 2, 3, 4, 2, 6, 7, 1, 9],
+    }
+)
+
+
+def small(policy: str = "fail", frame: pl.DataFrame = SMALL) -> Design:
+    return Design.from_frame(frame, ids="psu", strata="s", weights="w", lonely_psu=policy)
+
+
+@pytest.mark.parametrize(
+    ("policy", "se"),
+    [
+        ("certainty", 0.858259719396869),
+        ("remove", 0.858259719396869),
+        ("adjust", 0.880337294792787),
+        ("average", 1.0511491896533),
+    ],
+)
+def test_lonely_psu_policies_match_r(policy: str, se: float) -> None:
+    # options(survey.lonely.psu=policy); SE(svymean(~y, svydesign(id=~psu, strata=~s, ...)))
+    estimates = mean(small(policy), "y")
+    assert estimates.estimate[0] == pytest.approx(4.42857142857143, rel=1e-12)
+    assert estimates.se[0] == pytest.approx(se, rel=1e-12)
+
+
+def test_lonely_psu_fails_by_default_naming_the_stratum() -> None:
+    with pytest.raises(SurveyError, match="stratum 3 has only one PSU"):
+        mean(small(), "y")
+
+
+def test_na_rm_keeps_the_psus_and_missing_values_raise_without_it() -> None:
+    frame = SMALL.filter(pl.col("s") != 3).with_columns(
+        pl.when(pl.int_range(pl.len()) == 2).then(None).otherwise(pl.col("y")).alias("y2")
+    )
+    # svymean(~y2, design, na.rm=TRUE): 4.3, SE 1.55396267651447
+    estimates = mean(small(frame=frame), "y2", na_rm=True)
+    assert estimates.estimate[0] == pytest.approx(4.3, rel=1e-12)
+    assert estimates.se[0] == pytest.approx(1.55396267651447, rel=1e-12)
+    with pytest.raises(SurveyError, match="1 row"):
+        mean(small(frame=frame), "y2")
+
+
+def test_domain_keeps_the_design_and_counts_only_domain_psus() -> None:
+    design = small(frame=SMALL.filter(pl.col("s") != 3)).subset(pl.col("y") > 2)
+    # degf(subset(des, y > 2)) = 1; SE(svymean(~y, sub)) = 0.837987005998435
+    assert degrees_of_freedom(design) == 1
+    assert mean(design, "y").se[0] == pytest.approx(0.837987005998435, rel=1e-12)
+    assert design.n == 7
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weights": "missing"}, "weights column not found"),
+        ({"weights": "y", "ids": "psu", "strata": "s"}, None),
+        ({"ids": "psu", "strata": "g", "weights": "w"}, "PSU codes are reused across strata"),
+        ({"ids": "psu", "fpc": "n", "weights": "w"}, "smaller than the sample"),
+        ({"lonely_psu": "collapse"}, "unknown lonely_psu policy"),
+    ],
+)
+def test_bad_designs_say_what_is_wrong(kwargs: dict, message: str | None) -> None:
+    frame = SMALL.with_columns(
+        g=pl.Series([1, 2, 1, 2, 1, 2, 1, 2, 1]), n=pl.lit(3), y=pl.col("y") - 3
+    )
+    with pytest.raises(SurveyError, match=message or "zero or negative"):
+        Design.from_frame(frame, **kwargs)
+
+
+def test_null_weights_are_rejected() -> None:
+    frame = SMALL.with_columns(pl.when(pl.col("s") == 2).then(None).otherwise("w").alias("w"))
+    with pytest.raises(SurveyError, match="3 missing value"):
+        Design.from_frame(frame, weights="w")
+
+
+def test_fractions_and_counts_give_the_same_design() -> None:
+    frame = SMALL.with_columns(N=pl.lit(12), f=pl.lit(6 / 12))
+    by_count = Design.from_frame(frame, ids="psu", fpc="N")
+    by_fraction = Design.from_frame(frame, ids="psu", fpc="f")
+    np.testing.assert_allclose(by_count.fpc[0], by_fraction.fpc[0])
+    np.testing.assert_allclose(by_count.weights, 2.0)
+
+
+def test_by_order_labels_and_domain_contrasts() -> None:
+    design = small("remove")
+    by_stratum = mean(design, "y", by="s", covariance=True)
+    assert by_stratum.labels == ["1:y", "2:y", "3:y"]
+    contrast = difference(by_stratum, 0, 1)
+    assert contrast.estimate == pytest.approx(by_stratum.estimate[1] - by_stratum.estimate[0])
+    assert contrast.se > 0 and 0 <= contrast.p_value <= 1
+    rest = domain_vs_rest(design, "y", pl.col("s") == 2)
+    others = mean(design.subset(pl.col("s") != 2), "y").estimate[0]
+    assert rest["estimate"][0] == pytest.approx(by_stratum.estimate[1] - others)
+
+
+def test_independent_waves_add_their_variances() -> None:
+    first, second = mean(small("remove"), "y"), total(small("remove"), "y")
+    result = independent_difference(first, 0, second, 0)
+    assert result.se == pytest.approx(np.hypot(first.se[0], second.se[0]))
+
+
+def test_factor_levels_are_proportions_in_sorted_order() -> None:
+    frame = SMALL.with_columns(a=pl.Series(["b", "a", "b", "c", "a", "a", "b", "c", "a"]))
+    estimates = mean(small("remove", frame), "a")
+    assert estimates.labels == ["aa", "ab", "ac"]
+    assert estimates.estimate.sum() == pytest.approx(1.0)
+
+
+def test_replicate_jackknife_variance_of_a_total_is_the_linearised_one() -> None:
+    design = Design.from_frame(SMALL, ids="psu", weights="w")
+    linear = total(design, "y").se[0]
+    jackknife = total(as_replicate(design, "JK1"), "y").se[0]
+    assert jackknife == pytest.approx(linear, rel=1e-12)
+
+
+def test_seeded_bootstrap_is_reproducible() -> None:
+    design = Design.from_frame(SMALL, ids="psu", weights="w")
+    first = as_replicate(design, "bootstrap", replicates=20, seed=3)
+    second = as_replicate(design, "bootstrap", replicates=20, seed=3)
+    assert first.replicates is not None and second.replicates is not None
+    np.testing.assert_array_equal(first.replicates.weights, second.replicates.weights)
+
+
+def test_quantile_and_ciprop_tables() -> None:
+    design = small("remove")
+    q = quantile(design, "y", [0.5], qrule="hf7", level=0.5)
+    assert q.labels == ["y.0.5"]
+    assert q.table["ci_low"][0] <= q.estimate[0] <= q.table["ci_high"][0]
+    prop = ciprop(design, "s", 1, method="beta")
+    assert prop.table["ci_low"][0] < prop.estimate[0] < prop.table["ci_high"][0]
