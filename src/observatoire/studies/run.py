@@ -1,0 +1,105 @@
+"""`observatoire study run`: validate, weight, compute and write every output, atomically.
+
+Everything is built in a temporary folder next to OUT and renamed into place at the end: a
+failed run leaves no OUT behind and never damages a previous one (the previous OUT is swapped
+out only once the new one is complete, and put back if the swap fails).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from observatoire.errors import InputError
+from observatoire.studies.charts import study_charts, write_charts
+from observatoire.studies.compute import StudyResults, compute_study
+from observatoire.studies.factsheets import write_factsheets
+from observatoire.studies.report import write_report
+from observatoire.studies.summary import write_summary
+from observatoire.studies.tables import write_tables
+from observatoire.studies.tidy import write_tidy
+from observatoire.studies.validate import validate_study
+from observatoire.studies.views import ResultsView
+
+Progress = Callable[[str], None]
+OUTPUT_STEPS = ("tidy results", "charts", "Excel tables", "full report", "summary", "fact sheets")
+
+
+@dataclass(frozen=True)
+class RunReport:
+    out: Path
+    results: StudyResults
+    files: list[Path]
+
+
+def step_count(folder: Path | str) -> int:
+    """How many progress steps a run of this study reports (for a progress bar's total)."""
+    from observatoire.studies.model import load_study
+
+    waves = len(load_study(folder).waves)
+    return 1 + 2 * waves + 1 + len(OUTPUT_STEPS) + 1
+
+
+def run_study(
+    folder: Path | str, out: Path | str, progress: Progress = lambda _l: None
+) -> RunReport:
+    """Run the whole pipeline for the study in `folder`, publishing into `out`."""
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise InputError("the output path exists and is not a folder", file=str(out))
+    progress("Validating the study")
+    study, waves = validate_study(folder)
+    results = compute_study(study, waves, progress)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        files = _write_outputs(results, work, progress)
+        progress("Publishing")
+        _swap_into_place(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return RunReport(out, results, [out / f.relative_to(work) for f in files])
+
+
+def _write_outputs(results: StudyResults, work: Path, progress: Progress) -> list[Path]:
+    view = ResultsView(results)
+    files: list[Path] = []
+    progress("Writing the tidy results")
+    files += write_tidy(results, work)
+    progress("Rendering the charts")
+    charts = study_charts(results.study, results.results)
+    files += write_charts(charts, work / "charts")
+    by_question: dict[str, list[str]] = {}
+    for chart in charts:
+        code = chart.name.split("-")[0].upper()
+        by_question.setdefault(code, []).append(f"charts/{chart.name}.png")
+    progress("Writing the Excel tables")
+    files.append(write_tables(view, work))
+    progress("Writing the full report")
+    files += write_report(view, work, by_question)
+    progress("Writing the two-page summary")
+    files += write_summary(view, work, charts)
+    progress("Writing the regional fact sheets")
+    files += write_factsheets(view, work)
+    return files
+
+
+def _swap_into_place(work: Path, out: Path) -> None:
+    """Rename the finished folder to OUT, keeping the previous OUT until the rename succeeded."""
+    if not out.exists():
+        os.rename(work, out)
+        return
+    previous = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous-", dir=out.parent))
+    previous.rmdir()
+    os.rename(out, previous)
+    try:
+        os.rename(work, out)
+    except BaseException:
+        os.rename(previous, out)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
