@@ -36,6 +36,9 @@ def _register() -> None:
     from observatoire.cli import territory
 
     app.add_typer(territory.app, name="territory")
+    from observatoire.cli import study
+
+    app.add_typer(study.app, name="study")
     platform.register(app)
 
 
