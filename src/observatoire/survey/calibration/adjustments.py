@@ -13,8 +13,9 @@ step, reproducing the branch of R's ``svyrecvar`` that handles ``design$postStra
   QR is that of the auxiliaries times √(old weight) and w = g √(old weight);
 - `Trimming`: no change (R's ``trimWeights`` leaves the variance formula alone).
 
-Scores of rows with zero weight are zero; they are left out of the cell means where R would
-divide 0 by 0.
+Every adjustment is one pass reading the scores and one writing the residuals (sparse or dense
+products prepared at calibration time). Scores of rows with zero weight are zero; they are left
+out of the cell means where R would divide 0 by 0.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
-from observatoire.survey.calibration.cells import group_sums, indicator, safe_divide
+from observatoire.survey.calibration.cells import safe_divide
 from observatoire.survey.calibration.diagnostics import CalibrationDiagnostics
 
 RAKING_SWEEPS = 10
@@ -35,12 +37,30 @@ def _as_matrix(scores: np.ndarray) -> np.ndarray:
     return scores[:, None] if scores.ndim == 1 else scores
 
 
-def _like(result: np.ndarray, scores: np.ndarray) -> np.ndarray:
+def _residual(x: np.ndarray, fitted: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """x − fitted, written over `fitted` (one n × k allocation per adjustment, not two),
+    shaped like `scores`."""
+    result = np.asarray(fitted)
+    np.subtract(x, result, out=result)
     return result[:, 0] if scores.ndim == 1 else result
 
 
+def _gather(codes: np.ndarray, size: int, values: np.ndarray) -> sparse.csc_matrix:
+    """(size, n) matrix: its product with x sums ``values * x`` by cell, in one pass over x
+    (built directly in compressed-column form: one entry per row, nothing to sort)."""
+    n = len(codes)
+    return sparse.csc_matrix((values, codes, np.arange(n + 1)), shape=(size, n), dtype=np.float64)
+
+
+def _scatter(codes: np.ndarray, size: int, values: np.ndarray) -> sparse.csr_matrix:
+    """(n, size) matrix: its product with cell values c gives ``values * c[cell]`` per row."""
+    n = len(codes)
+    return sparse.csr_matrix((values, codes, np.arange(n + 1)), shape=(n, size), dtype=np.float64)
+
+
 class PostStratification:
-    """Residuals on post-stratification cells (R's ordinary ``postStratify`` branch)."""
+    """Residuals on post-stratification cells (R's ordinary ``postStratify`` branch):
+    x − w · (Σ_cell x·w_old/w) / Σ_cell w_old."""
 
     method = "poststratify"
 
@@ -52,19 +72,17 @@ class PostStratification:
         new_weights: np.ndarray,
         diagnostics: CalibrationDiagnostics,
     ) -> None:
-        self.codes = codes
-        self.cells = cells
-        self.old_weights = old_weights
-        self.new_weights = np.where((new_weights == 0) & (old_weights == 0), 1.0, new_weights)
+        new = np.where((new_weights == 0) & (old_weights == 0), 1.0, new_weights)
+        totals = np.bincount(codes, weights=old_weights, minlength=cells)
+        self.to_cells = _gather(codes, cells, safe_divide(old_weights, new))
+        self.cell_scale = safe_divide(np.ones(cells), totals)[:, None]
+        self.to_rows = _scatter(codes, cells, new)
         self.diagnostics = diagnostics
 
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         x = _as_matrix(scores)
-        ratio = self.old_weights / self.new_weights
-        sums = group_sums(self.codes, self.cells, x * ratio[:, None])
-        totals = np.bincount(self.codes, weights=self.old_weights, minlength=self.cells)
-        means = safe_divide(sums, totals[:, None])
-        return _like(x - means[self.codes] * self.new_weights[:, None], scores)
+        means = np.asarray(self.to_cells @ x) * self.cell_scale
+        return _residual(x, self.to_rows @ means, scores)
 
 
 @dataclass(frozen=True)
@@ -82,7 +100,12 @@ class RakingStep:
 
 
 class Raking:
-    """R's backfitting approximation of the raking residuals (see the module docstring)."""
+    """R's backfitting approximation of the raking residuals (see the module docstring).
+
+    With y = x / w₀ (w₀ the weights before raking), every sweep subtracts from y a value that
+    depends only on the row's joint cell, so the sweeps run on cell totals of y and the rows
+    are read once (`to_cells`) and written once (`to_rows`).
+    """
 
     method = "raking"
 
@@ -94,19 +117,19 @@ class Raking:
         steps: Sequence[RakingStep],
         diagnostics: CalibrationDiagnostics,
     ) -> None:
-        self.joint = joint
-        self.base_weights = base_weights
         self.steps = tuple(steps)
         self.diagnostics = diagnostics
         self.counts = np.bincount(joint[base_weights != 0], minlength=cells).astype(np.float64)
-        self.to_cells = indicator(joint, cells)
-        self.to_categories = [indicator(step.category, step.size) for step in self.steps]
+        self.to_cells = _gather(joint, cells, safe_divide(np.ones_like(base_weights), base_weights))
+        self.to_rows = _scatter(joint, cells, base_weights)
+        self.to_categories = [
+            _gather(step.category, step.size, np.ones(cells)) for step in self.steps
+        ]
         self.category_counts = [matrix @ self.counts for matrix in self.to_categories]
 
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         x = _as_matrix(scores)
-        y = safe_divide(x, self.base_weights[:, None])
-        cell_y = np.asarray(self.to_cells @ y)
+        cell_y = np.asarray(self.to_cells @ x)
         shift = np.zeros_like(cell_y)
         counts = self.counts[:, None]
         for _ in range(RAKING_SWEEPS):
@@ -116,11 +139,13 @@ class Raking:
                 per_cell = safe_divide(cell_y - counts * shift, step.g[:, None])
                 means = safe_divide(np.asarray(to_categories @ per_cell), sizes[:, None])
                 shift += step.g[:, None] * means[step.category]
-        return _like(x - self.base_weights[:, None] * shift[self.joint], scores)
+        return _residual(x, self.to_rows @ shift, scores)
 
 
 class Regression:
-    """Residuals on the calibration auxiliaries (R's ``greg_calibration`` branch)."""
+    """Residuals on the calibration auxiliaries (R's ``greg_calibration`` branch):
+    ``qr.resid(qr, x / w) * w`` = x − (w Q) (Q / w)ᵀ x, with Q an orthonormal basis of the
+    auxiliaries times √(old weight); two matrix products, no temporary per row."""
 
     def __init__(
         self,
@@ -130,15 +155,13 @@ class Regression:
         diagnostics: CalibrationDiagnostics,
     ) -> None:
         self.method = method
-        self.basis = basis
-        self.weights = weights
+        self.project = np.ascontiguousarray(safe_divide(basis, weights[:, None]).T)
+        self.expand = basis * weights[:, None]
         self.diagnostics = diagnostics
 
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         x = _as_matrix(scores)
-        z = safe_divide(x, self.weights[:, None])
-        residual = z - self.basis @ (self.basis.T @ z)
-        return _like(residual * self.weights[:, None], scores)
+        return _residual(x, self.expand @ (self.project @ x), scores)
 
 
 class Trimming:

@@ -6,10 +6,11 @@ import numpy as np
 from scipy import sparse
 
 
-def indicator(codes: np.ndarray, size: int) -> sparse.csr_matrix:
-    """The (size, n) 0/1 matrix of cell membership, for summing many columns in one product."""
+def indicator(codes: np.ndarray, size: int) -> sparse.csc_matrix:
+    """The (size, n) 0/1 matrix of cell membership, for summing many columns in one product
+    (compressed by column: one entry per row, built without sorting)."""
     n = len(codes)
-    return sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(size, n), dtype=np.float64)
+    return sparse.csc_matrix((np.ones(n), codes, np.arange(n + 1)), shape=(size, n))
 
 
 def group_sums(codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:

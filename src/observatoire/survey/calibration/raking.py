@@ -117,11 +117,11 @@ def rake(
         )
     gaps = [
         Gap(c.margin.name, label, float(target), float(reached))
-        for c in coded
+        for index, c in enumerate(coded)
         for label, target, reached in zip(
             c.labels(),
             c.targets,
-            np.bincount(c.codes, weights=new_base, minlength=c.size + 1),
+            group_sums(combos[:, index], c.size + 1, table[:, 0]),
             strict=False,
         )
     ]

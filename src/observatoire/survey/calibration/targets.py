@@ -321,10 +321,13 @@ def combine_codes(
     """Codes of crossed columns as one dense code per present combination.
 
     Returns ``(codes, combos)``: `codes[i]` indexes the row's combination in `combos`, an
-    (m, len(parts)) array of the per-column codes of each present combination. Columns are
+    (m, len(parts)) array of the per-column codes of each present combination (a single column
+    is returned as is, with one combination per code, present or not). Columns are
     crossed one at a time and the codes made dense each time, so no product of level counts can
     overflow, however many columns are crossed.
     """
+    if len(parts) == 1:
+        return parts[0], np.arange(sizes[0], dtype=np.int64)[:, None]
     n = len(parts[0])
     limit = max(4 * n, 1 << 16)
     codes = np.zeros(n, dtype=np.int64)
