@@ -13,6 +13,8 @@ import polars as pl
 
 from observatoire.studies.model import Question, Study
 
+Part = tuple[pl.Expr, str, str | None, str | None]  # value, indicator, category, its label
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -52,7 +54,8 @@ def analysis_frame(
                 families.append(fam)
                 exprs += fam_exprs
             continue
-        for item, item_label, column in targets or [(None, None, q.column)]:
+        cells: list[tuple[str | None, str | None, str]] = list(targets) or [(None, None, q.column)]
+        for item, item_label, column in cells:
             parts = _figure_exprs(q, pl.col(column))
             fam, fam_exprs = _family(len(families), q, (item, item_label), column, parts)
             families.append(fam)
@@ -61,7 +64,8 @@ def analysis_frame(
     return frame.select(pl.col(study.respondent_id), *profiles, *exprs), families
 
 
-def _figure_exprs(q: Question, value: pl.Expr) -> list[tuple[pl.Expr, str, str | None, str | None]]:
+def _figure_exprs(q: Question, value: pl.Expr) -> list[Part]:
+    parts: list[Part]
     if q.type in ("scale", "numeric"):
         parts = [(value.cast(pl.Float64), "mean", None, None)]
         parts += [
@@ -79,7 +83,7 @@ def _family(
     q: Question,
     item: tuple[str | None, str | None] | None,
     column: str,
-    parts: list[tuple[pl.Expr, str, str | None, str | None]],
+    parts: list[Part],
 ) -> tuple[Family, list[pl.Expr]]:
     item_code, item_label = item if item else (None, None)
     question = f"{q.code}.{item_code}" if item_code else q.code

@@ -39,11 +39,7 @@ def summary_context(view: ResultsView, charts: list[Chart]) -> dict[str, Any]:
     for q in study.content_questions:
         if q.type == "single" and not q.items and q.groups and q.asked_in(wave.id):
             g = q.groups[0]
-            regional = [
-                (label, view.estimate(q.code, "group", g.code, territory=code))
-                for code, label in view.regions
-            ]
-            regional = [(label, v) for label, v in regional if v is not None]
+            regional = view.by_region(q.code, "group", g.code)
             high = max(regional, key=lambda x: x[1])
             low = min(regional, key=lambda x: x[1])
             figures.append(

@@ -12,7 +12,7 @@ import xlsxwriter
 
 from observatoire.studies import formats
 from observatoire.studies.model import Question
-from observatoire.studies.views import ResultsView
+from observatoire.studies.views import FigureRef, ResultsView
 
 HEADER_ROW = 5
 
@@ -51,12 +51,12 @@ def _styles(workbook: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _rows(view: ResultsView, q: Question) -> list[tuple[str, str, str | None, str]]:
+def _rows(view: ResultsView, q: Question) -> list[FigureRef]:
     """Figures of a question's sheet: for 1–10 grids the mean and every band of each item."""
     figures = view.figures(q)
     if q.type != "scale":
         return figures
-    rows = []
+    rows: list[FigureRef] = []
     for code, _indicator, _category, label in figures:
         rows.append((code, "mean", None, f"{label} — moyenne /10"))
         rows += [(code, "band", b.code, f"{label} — {b.label.lower()}") for b in q.bands]

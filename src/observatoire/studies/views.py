@@ -13,6 +13,7 @@ from observatoire.studies.compute import NATIONAL, StudyResults
 from observatoire.studies.model import Question, Study
 
 UP, DOWN = "▲", "▼"
+FigureRef = tuple[str, str, str | None, str]  # question code, indicator, category, label
 
 
 class ResultsView:
@@ -72,7 +73,7 @@ class ResultsView:
 
     # --- what a question publishes ---------------------------------------------------------
 
-    def figures(self, q: Question) -> list[tuple[str, str, str | None, str]]:
+    def figures(self, q: Question) -> list[FigureRef]:
         """(question code, indicator, category, label) of q's main figures, in reading order."""
         if q.type == "scale" and q.items:
             return sorted(
@@ -81,15 +82,14 @@ class ResultsView:
             )
         if q.type == "single" and q.items:
             group = q.groups[0] if q.groups else None
-            figures = [
+            grid: list[FigureRef] = [
                 (f"{q.code}.{t.code}", "group" if group else "share",
                  group.code if group else q.codes[0].code, t.label)
                 for t in q.items
             ]  # fmt: skip
-            return sorted(figures, key=lambda f: -(self.estimate(f[0], f[1], f[2]) or 0.0))
-        if q.type == "multiple":
-            return [(q.code, "share", t.code, t.label) for t in q.items]
-        figures = [(q.code, "share", t.code, t.label) for t in q.codes]
+            return sorted(grid, key=lambda f: -(self.estimate(f[0], f[1], f[2]) or 0.0))
+        options = q.items if q.type == "multiple" else q.codes
+        figures: list[FigureRef] = [(q.code, "share", t.code, t.label) for t in options]
         return figures + [(q.code, "group", g.code, g.label) for g in q.groups]
 
     def scale_items(self, q: Question, territory: str = NATIONAL) -> list[tuple[str, str, float]]:
@@ -131,11 +131,7 @@ class ResultsView:
             value = self.estimate(q.code, figure[0], figure[1])
             if value is None:
                 return ""
-            regional = [
-                (label, self.estimate(q.code, figure[0], figure[1], territory=code))
-                for code, label in self.regions
-            ]
-            regional = [(label, v) for label, v in regional if v is not None]
+            regional = self.by_region(q.code, figure[0], figure[1])
             best = max(regional, key=lambda x: x[1]) if regional else None
             text = f"{q.short_label} : « {figure[2]} » pour {formats.percent(value)} des répondants"
             if best is not None:
@@ -148,6 +144,16 @@ class ResultsView:
             return (f"{q.short_label} : « {label} » en tête, {formats.percent(value)} "
                     f"« {q.groups[0].label.lower()} ».")  # fmt: skip
         return ""
+
+    def by_region(
+        self, question: str, indicator: str, category: str | None
+    ) -> list[tuple[str, float]]:
+        """(region name, estimate) of one figure in every region that has it."""
+        pairs = [
+            (label, self.estimate(question, indicator, category, territory=code))
+            for code, label in self.regions
+        ]
+        return [(label, v) for label, v in pairs if v is not None]
 
     def scale_items_wave(self, q: Question, wave: str) -> list[tuple[str, str, float]]:
         items = [
