@@ -41,12 +41,19 @@ def _load_alliances() -> None:
     load_seed()
 
 
+def _publish_demo_study() -> None:
+    from observatoire.studies.demo import publish_demo
+
+    publish_demo()
+
+
 def steps() -> list[Step]:
     """The preparation steps, in order."""
     return [
         Step("Migrating the database", _migrate),
         Step("Collecting static files", _collect_static),
         Step("Loading the base of alliances", _load_alliances),
+        Step("Generating and computing the demo study", _publish_demo_study),
     ]
 
 
