@@ -5,6 +5,8 @@ Reference numbers come from R 4.2.2 / survey 4.1.1 (the R code is quoted above e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
@@ -159,3 +161,11 @@ def test_quantile_and_ciprop_tables() -> None:
     assert q.table["ci_low"][0] <= q.estimate[0] <= q.table["ci_high"][0]
     prop = ciprop(design, "s", 1, method="beta")
     assert prop.table["ci_low"][0] < prop.estimate[0] < prop.table["ci_high"][0]
+
+
+def test_brr_from_a_design_gives_the_linearised_variance_of_a_total() -> None:
+    frame = pl.read_csv(Path(__file__).parent / "conformance" / "rsurvey" / "data" / "scd_ext.csv")
+    design = Design.from_frame(frame, ids="ambulance", strata="ESA", nest=True)
+    brr = as_replicate(design, "BRR")
+    assert brr.replicates is not None and brr.replicates.count == 4
+    np.testing.assert_allclose(total(brr, "arrests").se, total(design, "arrests").se, rtol=1e-12)
