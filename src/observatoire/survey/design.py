@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -141,6 +140,10 @@ class Design:
     replicates: ReplicateWeights | None = None
     lonely_psu: str = "fail"
     strata_labels: tuple[str, ...] = field(default=())
+    # Derived sampling structure (units per stratum, first rows...), shared by the designs that
+    # `subset`, `with_weights` and calibration derive from this one: they keep its strata,
+    # clusters and fpc, which must never be replaced on their own.
+    structure: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_frame(
@@ -231,6 +234,7 @@ class Design:
             fpc=fpcs,
             lonely_psu=lonely_psu,
             strata_labels=tuple(labels),
+            structure={"units": tuple(sampsize)},
         )
 
     @property
@@ -243,18 +247,20 @@ class Design:
         """Weights with zeros outside the domain."""
         return np.where(self.in_domain, self.weights, 0.0)
 
-    @cached_property
+    @property
     def stage_strata(self) -> tuple[np.ndarray, ...]:
         """Strata codes of every stage: stage 1 strata, then the parent unit (R's convention)."""
         return _stage_strata(self.strata, self.clusters)
 
-    @cached_property
+    @property
     def units(self) -> tuple[np.ndarray, ...]:
         """Per stage and row, the number of sampled units in the row's stratum (full design)."""
-        return tuple(
-            units_per_stratum(stage_strata, self.clusters[stage])
-            for stage, stage_strata in enumerate(self.stage_strata)
-        )
+        if "units" not in self.structure:
+            self.structure["units"] = tuple(
+                units_per_stratum(stage_strata, self.clusters[stage])
+                for stage, stage_strata in enumerate(self.stage_strata)
+            )
+        return tuple(self.structure["units"])
 
     def stratum_label(self, code: int) -> str:
         """The stratum's value as written in the data."""

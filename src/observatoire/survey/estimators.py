@@ -107,7 +107,8 @@ def _factor_levels(series: pl.Series) -> list[Any]:
 
 
 def _columns(design: Design, variables: Sequence[str]) -> _Columns:
-    blocks: list[np.ndarray] = []
+    """One column per numeric variable, one 0/1 column per level of a text one (NaN if missing)."""
+    plan: list[tuple[pl.Series, Any]] = []  # (series, level or None), one per output column
     names: list[str] = []
     levels: list[str | None] = []
     for name in variables:
@@ -115,22 +116,22 @@ def _columns(design: Design, variables: Sequence[str]) -> _Columns:
             raise SurveyError("variable not found in the data", column=name)
         series = design.data.get_column(name)
         if series.dtype.is_numeric():
-            blocks.append(series.cast(pl.Float64).fill_null(np.nan).to_numpy()[:, None])
+            plan.append((series.cast(pl.Float64), None))
             names.append(name)
             levels.append(None)
         elif isinstance(series.dtype, _FACTOR_TYPES):
             values = _factor_levels(series)
             text = series.cast(pl.String) if not isinstance(series.dtype, pl.Boolean) else series
-            block = np.stack(
-                [(text == value).cast(pl.Float64).to_numpy() for value in values], axis=1
-            )
-            block[series.is_null().to_numpy()] = np.nan
-            blocks.append(block)
+            plan.extend((text, value) for value in values)
             names.extend([name] * len(values))
             levels.extend(format_value(value) for value in values)
         else:
             raise SurveyError(f"cannot estimate a {series.dtype} variable", column=name)
-    return _Columns(np.hstack(blocks), names, levels)
+    matrix = np.empty((design.n, len(plan)), order="F")
+    for j, (series, value) in enumerate(plan):
+        column = series if value is None else (series == value).cast(pl.Float64)
+        matrix[:, j] = column.to_numpy() if not column.null_count() else column.fill_null(np.nan)
+    return _Columns(matrix, names, levels)
 
 
 def _valid_rows(
@@ -244,7 +245,8 @@ def _linear(
     columns = _columns(design, names)
     cells = domains(design, by_names)
     valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
-    y = np.where(np.isnan(columns.values), 0.0, columns.values)
+    y = columns.values
+    np.copyto(y, 0.0, where=~valid[:, None] | np.isnan(y))
     masks = np.stack([c.mask & valid for c in cells], axis=1)  # (n, D)
     k, n_domains = y.shape[1], masks.shape[1]
 

@@ -77,18 +77,31 @@ def _present_rows(design: Design) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Layout:
-    """One stage's units and strata, with each stratum's variance factor (R's onestrat)."""
+class _Stage:
+    """A stage's sampling structure, independent of the domain and the weights (cached)."""
 
     units: np.ndarray  # (n,) unit code per row
     unit_first: np.ndarray  # (m,) first row of each unit
     unit_stratum: np.ndarray  # (m,) stratum of each unit
+    identity: bool  # every row is its own unit, in row order
+    strata: np.ndarray  # (n,) stratum code per row
     n_h: np.ndarray  # (H,) units per stratum in the full design
-    centre: np.ndarray  # (H,) whether unit totals are centred on the stratum mean
-    unit_weight: np.ndarray  # (m,) factor × multiplier: the weight of a unit's squared total
+    scale: np.ndarray  # (H,) f_h n_h / (n_h - 1), or f_h for one unit; 0 for a census
+    lonely: np.ndarray  # (H,) one unit, not a census
+    parent: np.ndarray  # (H,) unit of the stage above holding the stratum
+    to_units: sp.csr_matrix | None  # (m, n) row-to-unit indicator (None for identity)
+    to_strata: sp.csr_matrix  # (H, m) unit-to-stratum indicator
 
 
-def _layout(design: Design, stage: int, multiplier: np.ndarray, present: np.ndarray) -> _Layout:
+def _stage(design: Design, stage: int) -> _Stage:
+    key = f"stage{stage}"
+    if key not in design.structure:
+        design.structure[key] = _build_stage(design, stage)
+    result: _Stage = design.structure[key]
+    return result
+
+
+def _build_stage(design: Design, stage: int) -> _Stage:
     strata = design.stage_strata[stage]
     units = design.clusters[stage]
     n_h_rows = design.units[stage]
@@ -99,18 +112,46 @@ def _layout(design: Design, stage: int, multiplier: np.ndarray, present: np.ndar
         fraction = np.where(np.isinf(population), 1.0, (population - n_h_rows) / population)
     unit_first = first_rows(units)
     unit_stratum = strata[unit_first]
+    n_units = unit_first.shape[0]
+    identity = n_units == design.n and bool(np.array_equal(unit_first, np.arange(design.n)))
     n_strata = int(strata.max()) + 1
     stratum_first = first_rows(strata)
     n_h = n_h_rows[stratum_first]
     f_h = fraction[stratum_first]
     census = _all_by_group(fraction < _CENSUS, strata, n_strata)
-    lonely = (n_h == 1) & ~census
     scale = np.where(n_h > 1, f_h * n_h / np.maximum(n_h - 1, 1), f_h)
     scale[census] = 0.0
+    parent = design.clusters[stage - 1][stratum_first] if stage else np.zeros(n_strata, np.int64)
+    return _Stage(
+        units=units,
+        unit_first=unit_first,
+        unit_stratum=unit_stratum,
+        identity=identity,
+        strata=strata,
+        n_h=n_h,
+        scale=scale,
+        lonely=(n_h == 1) & ~census,
+        parent=parent,
+        to_units=None if identity else indicator(units, n_units),
+        to_strata=indicator(unit_stratum, n_strata),
+    )
 
+
+@dataclass(frozen=True)
+class _Layout:
+    """A stage's structure with the weight of every unit's squared total (R's onestrat)."""
+
+    stage: _Stage
+    centre: np.ndarray  # (H,) whether unit totals are centred on the stratum mean
+    unit_weight: np.ndarray  # (m,) factor × multiplier: the weight of a unit's squared total
+
+
+def _layout(design: Design, stage: int, multiplier: np.ndarray, present: np.ndarray) -> _Layout:
+    structure = _stage(design, stage)
+    n_strata = structure.n_h.shape[0]
     policy = design.lonely_psu
-    stratum_present = _any_by_group(present, strata, n_strata)
-    lonely_present = lonely & stratum_present
+    stratum_present = _any_by_group(present, structure.strata, n_strata)
+    lonely_present = structure.lonely & stratum_present
     if np.any(lonely_present) and policy == "fail":
         code = int(np.flatnonzero(lonely_present)[0])
         label = design.stratum_label(code) if stage == 0 else f"unit {code + 1}"
@@ -118,19 +159,21 @@ def _layout(design: Design, stage: int, multiplier: np.ndarray, present: np.ndar
             f"stratum {label} has only one PSU at stage {stage + 1}; choose a lonely_psu policy "
             "(remove, adjust, average, certainty) or merge strata"
         )
-    centre = ~(lonely & (policy == "adjust"))
+    centre = ~(structure.lonely & (policy == "adjust"))
     # R's onestage rescales the strata it could use by nstrat / nokstrat ("average" policy),
     # separately within each unit of the stage above.
-    usable = ~(lonely & (policy == "average"))
-    parent = design.clusters[stage - 1][stratum_first] if stage else np.zeros(n_strata, np.int64)
+    usable = ~(structure.lonely & (policy == "average"))
+    parent = structure.parent
     n_parent = int(parent.max()) + 1
     nstrat = np.bincount(parent, weights=stratum_present, minlength=n_parent)
     nok = np.bincount(parent, weights=stratum_present & usable, minlength=n_parent)
     with np.errstate(divide="ignore", invalid="ignore"):
         rescale = np.where(nstrat > 0, nstrat / nok, 0.0)
-    factor = np.where(usable, scale * rescale[parent], 0.0)
-    unit_weight = factor[unit_stratum] * multiplier[unit_first]
-    return _Layout(units, unit_first, unit_stratum, n_h, centre, unit_weight)
+    factor = np.where(usable, structure.scale * rescale[parent], 0.0)
+    unit_weight = factor[structure.unit_stratum]
+    if stage:
+        unit_weight = unit_weight * multiplier[structure.unit_first]
+    return _Layout(structure, centre, unit_weight)
 
 
 def _stage_variance(
@@ -143,15 +186,11 @@ def _stage_variance(
 ) -> np.ndarray:
     """Between-unit variance at one stage, summed over its strata (R's `onestage`)."""
     layout = _layout(design, stage, multiplier, present)
-    n_units = layout.unit_first.shape[0]
-    if n_units == design.n:  # one row per unit: a permutation, no aggregation
-        totals = np.empty_like(x)
-        totals[layout.units] = x
-    else:
-        totals = indicator(layout.units, n_units) @ x
-    stratum_sums = indicator(layout.unit_stratum, layout.n_h.shape[0]) @ totals
-    means = np.where(layout.centre[:, None], stratum_sums / layout.n_h[:, None], 0.0)
-    centred = totals - means[layout.unit_stratum]
+    structure = layout.stage
+    totals = x if structure.to_units is None else structure.to_units @ x
+    n_h = structure.n_h
+    means = np.where(layout.centre[:, None], (structure.to_strata @ totals) / n_h[:, None], 0.0)
+    centred = totals - means[structure.unit_stratum]
     weight = layout.unit_weight
     if covariance:
         return np.asarray((centred * weight[:, None]).T @ centred)
@@ -184,29 +223,31 @@ def domain_variances(
             ]
         )
     layout = _layout(design, 0, np.ones(design.n), _present_rows(design))
+    structure = layout.stage
     result = np.empty((k, n_domains))
-    n_units = layout.unit_first.shape[0]
-    n_strata = layout.n_h.shape[0]
-    to_units = None if n_units == design.n else indicator(layout.units, n_units)
-    factor_h = np.bincount(layout.unit_stratum, weights=layout.unit_weight, minlength=n_strata)
-    correction = np.where(layout.centre, factor_h / layout.n_h**2, 0.0)
+    n_strata = structure.n_h.shape[0]
+    factor_h = np.bincount(structure.unit_stratum, weights=layout.unit_weight, minlength=n_strata)
+    correction = np.where(layout.centre, factor_h / structure.n_h**2, 0.0)
     for d in range(n_domains):
-        rows = np.flatnonzero(domain_weights[:, d])
-        w = domain_weights[rows, d]
-        a = w[:, None] * y[rows]  # (r, J)
-        if to_units is None:
-            unit = layout.units[rows]
-        else:
-            unit_codes, unit = np.unique(layout.units[rows], return_inverse=True)
-            a = indicator(unit.reshape(-1)) @ a
-            w = np.bincount(unit.reshape(-1), weights=w)
-            unit = unit_codes
-        stratum = layout.unit_stratum[unit]
-        omega = layout.unit_weight[unit]
-        c, s = centres[:, d], scales[:, d]
-        t = (a - w[:, None] * c) / s  # unit totals of the scores, (units in domain, J)
-        sums = indicator(stratum, n_strata) @ t
-        result[:, d] = omega @ (t * t) - correction @ (sums * sums)
+        weights = domain_weights[:, d]
+        if structure.to_units is None:  # units are rows: t = w (y - c) / s on the domain's rows
+            unit = np.flatnonzero(weights)
+            whole = unit.shape[0] == design.n
+            t = (y if whole else y[unit]) - centres[:, d]
+            t *= (weights if whole else weights[unit])[:, None]
+            t /= scales[:, d]
+            to_strata = structure.to_strata if whole else None
+        else:  # unit totals: sum of w y minus c times sum of w
+            unit = np.arange(structure.unit_first.shape[0])
+            t = structure.to_units @ (weights[:, None] * y)
+            t -= (structure.to_units @ weights)[:, None] * centres[:, d]
+            t /= scales[:, d]
+            to_strata = structure.to_strata
+        if to_strata is None:
+            to_strata = indicator(structure.unit_stratum[unit], n_strata)
+        sums = to_strata @ t
+        np.square(t, out=t)
+        result[:, d] = layout.unit_weight[unit] @ t - correction @ (sums * sums)
     return result.reshape(-1)
 
 
