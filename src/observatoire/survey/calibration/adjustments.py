@@ -145,7 +145,8 @@ class Raking:
 class Regression:
     """Residuals on the calibration auxiliaries (R's ``greg_calibration`` branch):
     ``qr.resid(qr, x / w) * w`` = x − (w Q) (Q / w)ᵀ x, with Q an orthonormal basis of the
-    auxiliaries times √(old weight); two matrix products, no temporary per row."""
+    auxiliaries times √(old weight); two matrix products, no temporary per row. `basis` is
+    taken over (scaled in place)."""
 
     def __init__(
         self,
@@ -155,13 +156,14 @@ class Regression:
         diagnostics: CalibrationDiagnostics,
     ) -> None:
         self.method = method
-        self.project = np.ascontiguousarray(safe_divide(basis, weights[:, None]).T)
-        self.expand = basis * weights[:, None]
+        self.project = safe_divide(basis, weights[:, None])
+        basis *= weights[:, None]
+        self.expand = basis
         self.diagnostics = diagnostics
 
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         x = _as_matrix(scores)
-        return _residual(x, self.expand @ (self.project @ x), scores)
+        return _residual(x, self.expand @ (self.project.T @ x), scores)
 
 
 class Trimming:

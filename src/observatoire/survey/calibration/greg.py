@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, NoReturn
 
 import numpy as np
 import polars as pl
 from scipy import linalg
+from scipy.linalg import blas
 
 from observatoire.survey.calibration.adjustments import Regression
 from observatoire.survey.calibration.diagnostics import Gap, build_diagnostics
@@ -255,32 +257,42 @@ def _auxiliaries(
         check_margins_agree(categorical, rel_tol=1e-9, against=intercept)
     coded = [code_margin(design.data, base, margin) for margin in categorical]
 
-    columns: list[np.ndarray] = []
     population: list[float] = []
     labels: list[str] = []
-    n = design.n
+    fills: list[Callable[[np.ndarray], None]] = []
     if intercept is not None:
-        columns.append(np.ones(n))
+        fills.append(lambda column: column.fill(1.0))
         population.append(intercept)
         labels.append(INTERCEPT)
     for index, margin in enumerate(coded):
         first = 1 if intercept is not None or index > 0 else 0
         for category in range(first, margin.size):
-            columns.append((margin.codes == category).astype(np.float64))
+            fills.append(partial(_dummy, margin.codes, category))
             population.append(float(margin.targets[category]))
             labels.append(f"{margin.margin.name} = {margin.labels()[category]}")
     for name, total in numeric:
-        columns.append(_numeric_column(design.data, name))
+        fills.append(partial(_copy, _numeric_column(design.data, name)))
         population.append(total)
         labels.append(name)
+    matrix = np.empty((design.n, len(fills)), order="F")
+    for index, fill in enumerate(fills):
+        fill(matrix[:, index])
     return Auxiliaries(
-        matrix=np.column_stack(columns),
+        matrix=matrix,
         population=np.asarray(population),
         labels=tuple(labels),
         margins=tuple(coded),
         numeric=tuple(numeric),
         intercept=intercept,
     )
+
+
+def _dummy(codes: np.ndarray, category: int, column: np.ndarray) -> None:
+    np.equal(codes, category, out=column, casting="unsafe")
+
+
+def _copy(values: np.ndarray, column: np.ndarray) -> None:
+    column[:] = values
 
 
 def _total(name: str, value: Any) -> float:
@@ -324,25 +336,67 @@ def _numeric_column(data: pl.DataFrame, name: str) -> np.ndarray:
 
 
 def _basis(model: Auxiliaries, whalf: np.ndarray) -> np.ndarray:
-    """Orthonormal basis of the auxiliaries scaled by √w (R's ``qr(mm * whalf)``); collinear
-    auxiliaries are an error naming them."""
-    q, r, pivots = linalg.qr(model.matrix * whalf[:, None], mode="economic", pivoting=True)
+    """Orthonormal basis of the auxiliaries scaled by √w, the column space of R's
+    ``qr(mm * whalf)``; collinear auxiliaries are an error naming them.
+
+    Computed by CholeskyQR2 on equilibrated columns (two Gram matrices and two triangular
+    products in place: as accurate as Householder QR for any matrix not near collinearity, and
+    ten times faster on a million rows); near collinearity is diagnosed by R's pivoted QR.
+    """
+    basis = np.asfortranarray(model.matrix * whalf[:, None])
+    gram = _gram(basis, None)
+    norms = np.sqrt(gram.diagonal())
+    if np.any(norms == 0) or not _well_conditioned(gram / np.outer(norms, norms)):
+        _raise_collinear(model, basis)
+    basis /= norms
+    for _ in range(2):
+        try:
+            factor = linalg.cholesky(_gram(basis, None), lower=False)
+        except linalg.LinAlgError:
+            _raise_collinear(model, model.matrix * whalf[:, None])
+        inverse = linalg.solve_triangular(factor, np.eye(factor.shape[0]))
+        basis = blas.dtrmm(1.0, inverse, basis, side=1, lower=0, overwrite_b=1)
+    return basis
+
+
+def _well_conditioned(correlation: np.ndarray) -> bool:
+    """Whether the smallest eigenvalue of the auxiliaries' correlation-like Gram matrix is above
+    the square of R's QR tolerance (the same angle between a column and the others)."""
+    return bool(np.linalg.eigvalsh(correlation)[0] > RANK_TOLERANCE**2)
+
+
+def _raise_collinear(model: Auxiliaries, scaled: np.ndarray) -> NoReturn:
+    _, r, pivots = linalg.qr(scaled, mode="economic", pivoting=True)
     diagonal = np.abs(np.diag(r))
-    rank = int(np.sum(diagonal > RANK_TOLERANCE * diagonal[0])) if diagonal.size else 0
-    if rank < model.matrix.shape[1]:
-        dependent = ", ".join(model.labels[i] for i in sorted(pivots[rank:]))
-        raise SurveyError(
-            f"calibration auxiliaries are collinear (or empty in the sample): {dependent} "
-            "adds nothing to the others; remove it or merge categories"
-        )
-    return np.ascontiguousarray(q)
+    rank = int(np.sum(diagonal > RANK_TOLERANCE * diagonal[0]))
+    dependent = ", ".join(model.labels[i] for i in sorted(pivots[min(rank, len(pivots) - 1) :]))
+    raise SurveyError(
+        f"calibration auxiliaries are collinear (or empty in the sample): {dependent} "
+        "adds nothing to the others; remove it or merge categories"
+    )
+
+
+GRAM_BLOCK = 1 << 15
+"""Rows per block when forming weighted Gram matrices: blocks stay in cache and no (n, p)
+temporary is ever allocated."""
+
+
+def _gram(matrix: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    """matrixᵀ diag(weights) matrix, by blocks of rows."""
+    p = matrix.shape[1]
+    result = np.zeros((p, p))
+    for start in range(0, matrix.shape[0], GRAM_BLOCK):
+        block = matrix[start : start + GRAM_BLOCK]
+        right = block if weights is None else block * weights[start : start + GRAM_BLOCK, None]
+        result += block.T @ right
+    return result
 
 
 def _linear_solution(model: Auxiliaries, weights: np.ndarray) -> Solution:
     """R's ``regcalibrate``: g = 1 + x'T⁻¹(t − t̂) in one step."""
     mm = model.matrix
     sample_total = mm.T @ weights
-    tmat = (mm * weights[:, None]).T @ mm
+    tmat = _gram(mm, weights)
     try:
         step = np.linalg.solve(tmat, model.population - sample_total)
     except np.linalg.LinAlgError:
@@ -382,7 +436,7 @@ def _newton(
     with np.errstate(over="ignore", invalid="ignore"):
         deriv = distance.dF(xeta, lower, upper)
         while True:
-            tmat = (mm * (ww * deriv)[:, None]).T @ mm
+            tmat = _gram(mm, ww * deriv)
             misfit = population - sample_total - mm.T @ (ww * distance.F(xeta, lower, upper))
             step = np.linalg.pinv(tmat, rtol=256 * np.finfo(float).eps) @ misfit
             eta = eta + step
