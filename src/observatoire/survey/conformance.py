@@ -161,7 +161,7 @@ def _mismatch(name: str, got: Any, want: Any, relative: float, absolute: float) 
     expected = np.atleast_1d(np.asarray(want, dtype=np.float64))
     actual = np.atleast_1d(np.asarray(got, dtype=np.float64))
     if actual.shape != expected.shape:
-        return f"{name}: got {actual.shape[0]} values, expected {expected.shape[0]}"
+        return f"{name}: got shape {actual.shape}, expected {expected.shape}"
     close = np.isclose(actual, expected, rtol=relative, atol=absolute, equal_nan=True)
     if close.all():
         return None

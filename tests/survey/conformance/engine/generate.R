@@ -1,0 +1,119 @@
+# Reference cases for features the shared conformance cases do not cover (lonely-PSU policies,
+# several variables, by-tables of totals and ratios, design effects by domain, missing values,
+# tests on a stratified design, domains of a calibrated design). Regenerate with
+#   cd tests/survey/conformance/engine && Rscript generate.R
+# (R 4.2.2 and survey 4.1.1 from Debian: r-cran-survey, r-cran-jsonlite).
+suppressMessages({library(survey); library(jsonlite)})
+dir.create("cases", showWarnings = FALSE)
+read <- function(name) read.csv(file.path("../rsurvey/data", paste0(name, ".csv")), na.strings = "", stringsAsFactors = TRUE)
+apistrat <- read("apistrat"); apiclus1 <- read("apiclus1"); apiclus2 <- read("apiclus2")
+
+design_spec <- function(ids = list(), strata = NULL, weights = NULL, fpc = list(), nest = FALSE, lonely = "fail")
+  list(ids = ids, strata = strata, weights = weights, probs = NULL, fpc = fpc, nest = nest,
+       replicates = NULL, lonely_psu = lonely)
+
+emit <- function(id, description, r_call, data, design, estimate, expected, subset = NULL, calibration = NULL) {
+  case <- list(id = id, description = description, r_call = r_call,
+               data = paste0("../../rsurvey/data/", data, ".csv"), design = design,
+               subset = subset, calibration = calibration, estimate = estimate,
+               expected = expected, tolerance = list(relative = 1e-9, absolute = 1e-9))
+  writeLines(toJSON(case, auto_unbox = TRUE, digits = NA, null = "null", pretty = TRUE),
+             file.path("cases", paste0(id, ".json")))
+}
+stat_expected <- function(x, labels = names(coef(x)), deff = FALSE) {
+  ci <- confint(x)
+  e <- list(labels = labels, estimate = unname(coef(x)), se = as.vector(SE(x)),
+            ci_low = unname(ci[, 1]), ci_high = unname(ci[, 2]))
+  if (deff) e$deff <- unname(diag(as.matrix(attr(x, "deff"))))
+  e$labels <- I(e$labels); e$estimate <- I(e$estimate); e$se <- I(e$se)
+  e$ci_low <- I(e$ci_low); e$ci_high <- I(e$ci_high)
+  if (deff) e$deff <- I(e$deff)
+  e
+}
+est <- function(statistic, variables, by = list(), na_rm = FALSE, options = setNames(list(), character(0)), denominator = NULL)
+  list(statistic = statistic, variables = I(variables), denominator = denominator, by = I(by),
+       na_rm = na_rm, level = 0.95, options = options)
+
+# Lonely PSUs: counties as strata of apistrat, ten counties hold a single school.
+for (policy in c("certainty", "remove", "adjust", "average")) {
+  options(survey.lonely.psu = policy)
+  d <- svydesign(id = ~1, strata = ~cname, weights = ~pw, data = apistrat)
+  r <- svymean(~api00, d)
+  emit(paste0("lonely_", policy, ".mean_api00"),
+       paste0("Mean of api00 with counties as strata (ten counties with one school), lonely.psu='", policy, "'."),
+       paste0("options(survey.lonely.psu='", policy, "'); svymean(~api00, svydesign(id=~1, strata=~cname, weights=~pw, data=apistrat))"),
+       "apistrat", design_spec(strata = "cname", weights = "pw", lonely = policy),
+       est("mean", "api00"), stat_expected(r))
+}
+options(survey.lonely.psu = "fail")
+
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
+dclus2 <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)
+clus1 <- design_spec(ids = list("dnum"), weights = "pw", fpc = list("fpc"))
+strat <- design_spec(strata = "stype", weights = "pw", fpc = list("fpc"))
+clus2 <- design_spec(ids = list("dnum", "snum"), fpc = list("fpc1", "fpc2"))
+
+r <- svymean(~api00 + stype + enroll, dclus1)
+emit("several_clus1.mean", "Means of a numeric, a factor and a numeric variable at once.",
+     "svymean(~api00+stype+enroll, dclus1)", "apiclus1", clus1,
+     est("mean", c("api00", "stype", "enroll")), stat_expected(r))
+
+r <- svymean(~acs.k3, dclus1, na.rm = TRUE)
+emit("narm_clus1.mean_acsk3", "Mean of acs.k3 (39 missing values) with na.rm=TRUE: rows out, PSUs kept.",
+     "svymean(~acs.k3, dclus1, na.rm=TRUE)", "apiclus1", clus1,
+     est("mean", "acs.k3", na_rm = TRUE), stat_expected(r))
+
+r <- svyby(~enroll, ~stype, dstrat, svytotal)
+emit("svyby_total_enroll_stype_strat.by", "Totals of enroll by stype on the stratified design.",
+     "svyby(~enroll, ~stype, dstrat, svytotal)", "apistrat", strat,
+     est("total", "enroll", by = "stype"), stat_expected(r, paste0(levels(apistrat$stype), ":enroll")))
+
+r <- svyby(~api00, ~sch.wide, dclus2, svymean, deff = TRUE)
+emit("svyby_deff_clus2.by", "Means of api00 by sch.wide with design effects, two-stage design.",
+     "svyby(~api00, ~sch.wide, dclus2, svymean, deff=TRUE)", "apiclus2", clus2,
+     est("mean", "api00", by = "sch.wide", options = list(deff = TRUE)),
+     c(stat_expected(r, c("No:api00", "Yes:api00")), list(deff = I(unname(deff(r))))))
+
+r <- svyby(~api.stu, ~stype, denominator = ~enroll, dclus1, svyratio)
+emit("svyby_ratio_clus1.by", "Ratios api.stu/enroll by stype.",
+     "svyby(~api.stu, ~stype, denominator=~enroll, dclus1, svyratio)", "apiclus1", clus1,
+     est("ratio", "api.stu", by = "stype", denominator = "enroll"),
+     stat_expected(r, paste0(levels(apiclus1$stype), ":api.stu/enroll")))
+
+r <- svytotal(~stype, dclus2, deff = "replace")
+emit("deff_replace_clus2.total_stype", "Totals of the levels of stype with deff='replace', two-stage design.",
+     "svytotal(~stype, dclus2, deff='replace')", "apiclus2", clus2,
+     est("total", "stype", options = list(deff = "replace")), stat_expected(r, deff = TRUE))
+
+t <- svyttest(api00 ~ awards, dstrat)
+emit("ttest_awards_strat.ttest", "Design-based t test of api00 between awards levels, stratified design.",
+     "svyttest(api00~awards, dstrat)", "apistrat", strat, est("ttest", "api00", by = "awards"),
+     list(labels = I("difference in mean"), estimate = I(unname(t$estimate)),
+          se = I(unname(t$estimate / t$statistic)), ci_low = I(unname(t$conf.int[1])),
+          ci_high = I(unname(t$conf.int[2])), statistic = unname(t$statistic),
+          df = unname(t$parameter), p_value = t$p.value))
+
+for (s in c("F", "Chisq", "Wald", "adjWald")) {
+  x <- svychisq(~stype + awards, dclus2, statistic = s)
+  emit(paste0("chisq_stype_awards_clus2.", s), paste0("svychisq statistic ", s, " on the two-stage design."),
+       paste0("svychisq(~stype+awards, dclus2, statistic='", s, "')"), "apiclus2", clus2,
+       est("chisq", c("stype", "awards"), options = list(statistic = s)),
+       list(statistic = as.vector(x$statistic), df = I(unname(x$parameter)), p_value = as.vector(x$p.value)))
+}
+
+ps <- postStratify(dclus1, ~stype, data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
+r <- svymean(~api00, subset(ps, sch.wide == "Yes"))
+emit("poststrat_domain_clus1.mean_api00", "Mean of api00 in the domain sch.wide == Yes of a post-stratified design.",
+     "svymean(~api00, subset(postStratify(dclus1, ~stype, pop), sch.wide == 'Yes'))", "apiclus1", clus1,
+     est("mean", "api00"), stat_expected(r), subset = list(column = "sch.wide", equals = "Yes"),
+     calibration = list(method = "poststratify",
+                        margins = list(list(column = "stype", totals = list(E = 4421, H = 755, M = 1018)))))
+
+q <- svyquantile(~enroll, dstrat, c(0.1, 0.9), qrule = "hf7", interval.type = "xlogit")
+ci <- confint(q)
+emit("quantile_strat_xlogit.enroll", "Quantiles of enroll, rule hf7, Woodruff interval on the logit scale.",
+     "svyquantile(~enroll, dstrat, c(0.1, 0.9), qrule='hf7', interval.type='xlogit')", "apistrat", strat,
+     c(est("quantile", "enroll", options = list(qrule = "hf7", interval_type = "xlogit")), list(quantiles = I(c(0.1, 0.9)))),
+     list(labels = I(c("enroll.0.1", "enroll.0.9")), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
+          ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
