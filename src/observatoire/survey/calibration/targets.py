@@ -282,7 +282,7 @@ def column_codes(data: pl.DataFrame, column: str, *, purpose: str) -> tuple[np.n
             if data.schema[column] == pl.Boolean:
                 levels = [level_key(bool(int(level))) for level in levels]
             return dense[values - low], levels
-    uniques = series.unique()
+    uniques = series.unique().sort()
     if series.dtype == pl.String:
         codes = series.cast(pl.Enum(uniques.to_list())).to_physical().to_numpy()
     else:
@@ -400,5 +400,9 @@ def code_margin(
         margin=margin,
         categories=tuple(kept),
         targets=np.array([margin.totals[key] for key in kept], dtype=np.float64),
-        codes=combo_to_category[combo_codes],
+        codes=(
+            combo_codes
+            if np.array_equal(combo_to_category, np.arange(len(combo_keys)))
+            else combo_to_category[combo_codes]
+        ),
     )
