@@ -149,7 +149,7 @@ def calibrate(
     >>> frame = pl.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]})
     >>> design = calibrate(Design.from_frame(frame), {"(Intercept)": 8, "x": 24})
     >>> [round(w, 6) for w in design.weights.tolist()]
-    [1.2, 1.6, 2.0, 2.4]
+    [0.8, 1.6, 2.4, 3.2]
     """
     if method not in METHODS:
         raise SurveyError(f"unknown calibration method {method!r}; use one of {', '.join(METHODS)}")
