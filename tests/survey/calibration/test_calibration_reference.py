@@ -144,3 +144,27 @@ def test_r_stopping_rule_reproduces_r_default_rake(dclus1: Design) -> None:
     gaps = dict(zip(diagnostics.gaps["category"], diagnostics.gaps["achieved"], strict=True))
     assert gaps["E"] == pytest.approx(4420.9633441276064, rel=1e-12)
     assert diagnostics.max_gap["stype"] > 1e-6, "R's default rule leaves the first margin missed"
+
+
+def test_spec_with_r_interaction_labels(dclus1: Design) -> None:
+    spec = {
+        "method": "poststratify",
+        "margins": [
+            {
+                "column": ["stype", "sch.wide"],
+                "totals": {f"{s}.{w}": total for (s, w), total in CROSS.items()},
+            }
+        ],
+    }
+    design = apply_calibration(dclus1, spec)
+    assert_close(
+        estimators.mean(design, ["api00"]), (641.53626669648099, 23.764381385349726), 1e-10
+    )
+    with pytest.raises(SurveyError, match=r"should read level\.level"):
+        apply_calibration(
+            dclus1,
+            {
+                "method": "poststratify",
+                "margins": [{"column": ["stype", "sch.wide"], "totals": {"E": 1}}],
+            },
+        )

@@ -4,7 +4,8 @@
 {"method": "poststratify" | "raking" | "linear" | "logit",
  "margins": [{"column": "stype", "totals": {"E": 4421, "H": 755, "M": 1018}},
              {"column": ["age", "sex"],
-              "totals": [{"age": "18-24", "sex": "F", "total": 2.7e6}, ...]}],
+              "totals": [{"age": "18-24", "sex": "F", "total": 2.7e6}, ...]},
+             {"column": ["stype", "sch.wide"], "totals": {"E.No": 600, "E.Yes": 3821, ...}}],
  "totals": {"(Intercept)": 6194, "api99": 3914069},
  "bounds": [0.5, 2.0]}
 ```
@@ -111,10 +112,15 @@ def _margin(item: Any, index: int) -> Margin:
     if isinstance(column, str):
         return Margin.of(column, totals)
     columns = tuple(column)
+    if isinstance(totals, Mapping):
+        return Margin.of(
+            columns, {_split_label(key, columns, index): v for key, v in totals.items()}
+        )
     if not isinstance(totals, list):
         raise SurveyError(
             f"margin {'×'.join(columns)}: the totals of crossed columns are a list of "
-            "{column: level, ..., 'total': count} records",
+            "{column: level, ..., 'total': count} records, or a mapping from R's interaction "
+            "labels ('E.No') to counts",
             field=f"margins[{index}]",
         )
     rows: dict[Any, float] = {}
@@ -131,3 +137,17 @@ def _margin(item: Any, index: int) -> Margin:
             )
         rows[tuple(record[c] for c in columns)] = record["total"]
     return Margin.of(columns, rows)
+
+
+def _split_label(key: Any, columns: tuple[str, ...], index: int) -> tuple[Any, ...]:
+    """The levels of R's ``interaction()`` label "E.No" (one level per crossed column)."""
+    if isinstance(key, tuple | list):
+        return tuple(key)
+    parts = str(key).split(".")
+    if len(parts) != len(columns):
+        raise SurveyError(
+            f"margin {'×'.join(columns)}: category {key!r} should read level.level (one level "
+            f"per column, as R's interaction() writes it); give records when levels contain dots",
+            field=f"margins[{index}]",
+        )
+    return tuple(parts)
