@@ -23,6 +23,7 @@ from observatoire.survey import (
     mean,
     quantile,
     total,
+    total_variance,
 )
 
 # d <- data.frame(s=c(1,1,1,1,2,2,2,3,3), psu=c(1,1,2,3,4,5,5,6,6),
@@ -169,3 +170,34 @@ def test_brr_from_a_design_gives_the_linearised_variance_of_a_total() -> None:
     brr = as_replicate(design, "BRR")
     assert brr.replicates is not None and brr.replicates.count == 4
     np.testing.assert_allclose(total(brr, "arrests").se, total(design, "arrests").se, rtol=1e-12)
+
+
+@pytest.mark.parametrize("ids", [None, "psu"])
+def test_domain_covariance_from_sufficient_statistics_equals_the_score_matrix(ids) -> None:
+    rng = np.random.default_rng(7)
+    n = 400
+    frame = pl.DataFrame(
+        {
+            "s": rng.integers(0, 4, n),
+            "psu": rng.integers(0, 40, n),
+            "g": rng.choice(["a", "b", "c"], n),
+            "y": rng.normal(size=n),
+            "z": rng.integers(0, 2, n).astype(float),
+            "w": rng.uniform(1, 3, n),
+        }
+    )
+    design = Design.from_frame(frame, ids=ids, strata="s", weights="w", nest=True)
+    fast = mean(design, ["y", "z"], by="g", covariance=True)
+    w = design.weights
+    scores = []
+    for variable in ("y", "z"):
+        values = frame[variable].to_numpy()
+        for level in ["a", "b", "c"]:
+            mask = (frame["g"] == level).to_numpy()
+            estimate = fast.estimate[len(scores)]
+            assert fast.table["g"][len(scores)] == level
+            scores.append(w * mask * (values - estimate) / (w * mask).sum())
+    reference = total_variance(design, np.column_stack(scores), covariance=True)
+    np.testing.assert_allclose(fast.vcov, reference, rtol=1e-10, atol=1e-14)
+    diagonal = mean(design, ["y", "z"], by="g").vcov
+    np.testing.assert_allclose(np.diag(diagonal), np.diag(reference), rtol=1e-10)

@@ -263,20 +263,15 @@ def _linear(
     totals_w = domain_w.sum(axis=0)
     centre = estimate.reshape(k, n_domains)
 
-    def blocks() -> Iterator[np.ndarray]:
-        for j in range(k):
-            if statistic == "mean":
-                yield domain_w * (y[:, [j]] - centre[j]) / totals_w
-            else:
-                yield domain_w * y[:, [j]]
-
     if covariance is None:
         covariance = not by_names
-    if covariance or design.replicates is not None:
-        vcov = _variances(design, blocks, point, estimate)
+    scales = np.broadcast_to(totals_w if statistic == "mean" else 1.0, centre.shape)
+    centres = centre if statistic == "mean" else np.zeros_like(centre)
+    if design.replicates is not None:
+        vcov = design.replicates.variance(point(design.replicates.weights), estimate)
+    elif covariance:
+        vcov = domain_variances(design, y, domain_w, centres, scales, covariance=True)
     else:
-        scales = np.broadcast_to(totals_w if statistic == "mean" else 1.0, centre.shape)
-        centres = centre if statistic == "mean" else np.zeros_like(centre)
         vcov = np.full((estimate.shape[0], estimate.shape[0]), np.nan)
         np.fill_diagonal(vcov, domain_variances(design, y, domain_w, centres, scales))
     counts = masks.sum(axis=0)

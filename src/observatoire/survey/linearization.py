@@ -203,52 +203,98 @@ def domain_variances(
     domain_weights: np.ndarray,
     centres: np.ndarray,
     scales: np.ndarray,
+    *,
+    covariance: bool = False,
 ) -> np.ndarray:
-    """Variances of the totals of w·1_d·(y_j − c_jd) / s_jd for every variable j and domain d.
+    """Variances (J·D,) or covariance (J·D, J·D) of the totals of w·1_d·(y_j − c_jd) / s_jd.
 
-    The scores of domain means (c = mean, s = weighted base) and totals (c = 0, s = 1). Returned
-    variable-major, (J·D,). Without calibration and with one effective stage, this works from
-    sufficient statistics per unit × domain (sums of w·y and w), never building the (n, J·D)
-    scores; otherwise it falls back on `total_variance`, one variable at a time.
+    These are the scores of domain means (c = mean, s = weighted base) and totals (c = 0,
+    s = 1), for every variable j and domain d, in variable-major order. Without calibration and
+    with one effective stage, this works from sufficient statistics per unit and domain (sums of
+    w·y and of w), never building the (n, J·D) score matrix; otherwise it falls back on
+    `total_variance`. Each domain's variance treats its strata as R's `svyby` does (a domain is
+    a subset of its own, which matters for the "average" lonely-PSU policy).
     """
     k, n_domains = y.shape[1], domain_weights.shape[1]
     single_stage = len(design.clusters) == 1 or design.fpc[0] is None
+
+    def scores(j: int) -> np.ndarray:
+        return np.asarray(domain_weights * (y[:, [j]] - centres[j]) / scales[j])
+
     if design.calibrations or not single_stage:
-        return np.concatenate(
-            [
-                np.atleast_1d(
-                    total_variance(design, domain_weights * (y[:, [j]] - centres[j]) / scales[j])
-                )
-                for j in range(k)
-            ]
-        )
-    layout = _layout(design, 0, np.ones(design.n), _present_rows(design))
-    structure = layout.stage
-    result = np.empty((k, n_domains))
+        if covariance:
+            stacked = np.hstack([scores(j) for j in range(k)])
+            return np.atleast_2d(total_variance(design, stacked, covariance=True))
+        return np.concatenate([np.atleast_1d(total_variance(design, scores(j))) for j in range(k)])
+
+    shared = _layout(design, 0, np.ones(design.n), _present_rows(design))
+    structure = shared.stage
     n_strata = structure.n_h.shape[0]
-    factor_h = np.bincount(structure.unit_stratum, weights=layout.unit_weight, minlength=n_strata)
-    correction = np.where(layout.centre, factor_h / structure.n_h**2, 0.0)
+    per_domain = design.lonely_psu == "average"
+    units, totals, sums, weights, corrections = [], [], [], [], []
     for d in range(n_domains):
-        weights = domain_weights[:, d]
-        if structure.to_units is None:  # units are rows: t = w (y - c) / s on the domain's rows
-            unit = np.flatnonzero(weights)
-            whole = unit.shape[0] == design.n
-            t = (y if whole else y[unit]) - centres[:, d]
-            t *= (weights if whole else weights[unit])[:, None]
-            t /= scales[:, d]
-            to_strata = structure.to_strata if whole else None
-        else:  # unit totals: sum of w y minus c times sum of w
-            unit = np.arange(structure.unit_first.shape[0])
-            t = structure.to_units @ (weights[:, None] * y)
-            t -= (structure.to_units @ weights)[:, None] * centres[:, d]
-            t /= scales[:, d]
-            to_strata = structure.to_strata
+        layout = (
+            _layout(design, 0, np.ones(design.n), domain_weights[:, d] != 0)
+            if per_domain
+            else shared
+        )
+        t, unit = _unit_scores(structure, y, domain_weights[:, d], centres[:, d], scales[:, d])
+        to_strata = structure.to_strata if unit is None else None
         if to_strata is None:
             to_strata = indicator(structure.unit_stratum[unit], n_strata)
-        sums = to_strata @ t
-        np.square(t, out=t)
-        result[:, d] = layout.unit_weight[unit] @ t - correction @ (sums * sums)
-    return result.reshape(-1)
+        factor_h = np.bincount(
+            structure.unit_stratum, weights=layout.unit_weight, minlength=n_strata
+        )
+        units.append(unit)
+        totals.append(t)
+        sums.append(to_strata @ t)
+        weights.append(layout.unit_weight if unit is None else layout.unit_weight[unit])
+        corrections.append(np.where(layout.centre, factor_h / structure.n_h**2, 0.0))
+    if not covariance:
+        result = np.empty((k, n_domains))
+        for d in range(n_domains):
+            result[:, d] = weights[d] @ np.square(totals[d]) - corrections[d] @ np.square(sums[d])
+        return result.reshape(-1)
+    full = np.zeros((k, n_domains, k, n_domains))
+    for d in range(n_domains):
+        for e in range(d, n_domains):
+            block = -(sums[d].T * corrections[d]) @ sums[e]
+            if units[d] is None and units[e] is None:  # all units in both
+                block += (totals[d].T * weights[d]) @ totals[e]
+            else:
+                common, in_d, in_e = _common_units(units[d], units[e], structure)
+                if common.size:
+                    block += (totals[d][in_d].T * weights[d][in_d]) @ totals[e][in_e]
+            full[:, d, :, e] = block
+            full[:, e, :, d] = block.T
+    return full.reshape(k * n_domains, k * n_domains)
+
+
+def _unit_scores(
+    structure: _Stage, y: np.ndarray, weights: np.ndarray, centre: np.ndarray, scale: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Unit totals of w (y − c) / s, and which units they are (None: all units, in order)."""
+    if structure.to_units is None:  # units are rows: keep the domain's rows only
+        rows = np.flatnonzero(weights)
+        whole = rows.shape[0] == weights.shape[0]
+        t = (y if whole else y[rows]) - centre
+        t *= (weights if whole else weights[rows])[:, None]
+        t /= scale
+        return t, None if whole else rows
+    t = structure.to_units @ (weights[:, None] * y)
+    t -= (structure.to_units @ weights)[:, None] * centre
+    t /= scale
+    return t, None
+
+
+def _common_units(
+    first: np.ndarray | None, second: np.ndarray | None, structure: _Stage
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Units present in both lists (None = all units), with their positions in each."""
+    every = np.arange(structure.unit_first.shape[0])
+    a = every if first is None else first
+    b = every if second is None else second
+    return np.intersect1d(a, b, assume_unique=True, return_indices=True)
 
 
 def _any_by_group(flags: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:

@@ -117,3 +117,14 @@ emit("quantile_strat_xlogit.enroll", "Quantiles of enroll, rule hf7, Woodruff in
      c(est("quantile", "enroll", options = list(qrule = "hf7", interval_type = "xlogit")), list(quantiles = I(c(0.1, 0.9)))),
      list(labels = I(c("enroll.0.1", "enroll.0.9")), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
           ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
+
+# svyby subsets the design domain by domain: with lonely.psu='average' each domain rescales by
+# its own count of strata.
+options(survey.lonely.psu = "average")
+d <- svydesign(id = ~1, strata = ~cname, weights = ~pw, data = apistrat)
+r <- svyby(~api00, ~sch.wide, d, svymean)
+emit("lonely_average_by.by", "Means of api00 by sch.wide, counties as strata, lonely.psu='average'.",
+     "options(survey.lonely.psu='average'); svyby(~api00, ~sch.wide, svydesign(id=~1, strata=~cname, weights=~pw, data=apistrat), svymean)",
+     "apistrat", design_spec(strata = "cname", weights = "pw", lonely = "average"),
+     est("mean", "api00", by = "sch.wide"), stat_expected(r, c("No:api00", "Yes:api00")))
+options(survey.lonely.psu = "fail")
