@@ -110,9 +110,6 @@ class Alliance(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("alliances:detail", args=[self.slug])
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Never write `search_vector` from the instance: the search backend maintains it in the
         database, and an instance loaded before the last reindex holds a stale copy."""
@@ -123,6 +120,9 @@ class Alliance(models.Model):
                 if not f.primary_key and f.name != "search_vector"
             ]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("alliances:detail", args=[self.slug])
 
     def freshness(self, today: datetime.date | None = None) -> Freshness:
         """Fresh within the declared update frequency, due within twice it, stale beyond."""
@@ -168,7 +168,11 @@ class FacetValue(models.Model):
                 fields=["alliance", "facet", "code"], name="alliances_unique_facet_value"
             ),
         )
-        indexes = (models.Index(fields=["facet", "code", "alliance"], name="alliances_facet_idx"),)
+        # Code first: a territory is found by (code, facet); a fiche's rows of some facets by the
+        # unique (alliance, facet, code) index, which a (facet, …) index would compete with.
+        indexes = (
+            models.Index(fields=["code", "facet", "alliance"], name="alliances_code_facet_idx"),
+        )
 
     def __str__(self) -> str:
         return f"{self.facet}={self.code}"

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from observatoire.platform.alliances.models import Alliance
 
@@ -27,6 +28,9 @@ class SearchBackend(Protocol):
 
     def index(self, alliances: Sequence[Alliance]) -> None:
         """(Re)index these fiches' text."""
+
+    def id_set(self, ids: Sequence[int]) -> RawSQL:
+        """A subquery yielding these ids, passed as one parameter (no limit on their number)."""
 
 
 def backend() -> SearchBackend:

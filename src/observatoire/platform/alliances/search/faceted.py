@@ -10,10 +10,10 @@ multi-select facet without losing its other choices.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances import facets, places, search
@@ -67,19 +67,11 @@ def base_queryset(include_synthetic: bool = False) -> QuerySet[Alliance]:
     return qs if include_synthetic else qs.filter(is_synthetic=False)
 
 
-def _with_facet(qs: QuerySet[Alliance], facet: str, codes: Sequence[str]) -> QuerySet[Alliance]:
-    # A correlated EXISTS checked on the (alliance, facet, code) index for each candidate: facet
-    # codes are rarely selective, the text and the territory are, so they drive the query.
-    return qs.filter(
-        Exists(
-            FacetValue.objects.filter(alliance_id=OuterRef("id"), facet=facet, code__in=list(codes))
-        )
-    )
-
-
 def territory_filter(code: str) -> Q:
     """Fiches located in `code` (down) or in any territory containing it (up)."""
     place = places.place(code)
+    if not place.ancestors:
+        return Q()  # France: every fiche is in it
     rows = FacetValue.objects.filter(
         Q(facet=facets.PLACE, code=place.key)
         | Q(facet=facets.OWN_TERRITORY, code__in=[place.key, *place.ancestors])
@@ -88,66 +80,65 @@ def territory_filter(code: str) -> Q:
 
 
 def run(params: SearchParams, language: str = "fr") -> SearchResult:
-    """One page of results with the facet counts."""
+    """One page of results with the facet counts.
+
+    The text and territory filters run once in the database and give the candidates (ids);
+    every later query starts from those ids, so the full-text match is never evaluated twice.
+    """
     backend = search.backend()
-    base = base_queryset(params.include_synthetic)
-    base = backend.filter(base, params.q)
+    base = backend.filter(base_queryset(params.include_synthetic), params.q)
     if params.territory:
         base = base.filter(territory_filter(params.territory))
-    selected = {name: list(dict.fromkeys(codes)) for name, codes in params.filters.items() if codes}
-
-    def filtered(skip: str | None = None) -> QuerySet[Alliance]:
-        qs = base
-        for name, codes in selected.items():
-            if name != skip:
-                qs = _with_facet(qs, name, codes)
-        return qs
-
-    everything = filtered()
-    count = everything.count()
+    selected = {name: set(codes) for name, codes in params.filters.items() if codes}
+    candidates = sorted(base.order_by().values_list("id", flat=True))  # sorted: index locality
+    # For each selected facet, which candidates have one of its chosen codes (few ids back).
+    having = {
+        name: set(
+            FacetValue.objects.filter(
+                alliance_id__in=backend.id_set(candidates), facet=name, code__in=list(codes)
+            ).values_list("alliance_id", flat=True)
+        )
+        for name, codes in selected.items()
+    }
+    matching = [i for i in candidates if all(i in ids for ids in having.values())]
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for name in selected:
+        others = [ids for other, ids in having.items() if other != name]
+        pool = [i for i in candidates if all(i in ids for ids in others)]
+        counts[name] = dict(
+            FacetValue.objects.filter(alliance_id__in=backend.id_set(pool), facet=name)
+            .values_list("code")
+            .annotate(n=Count("id"))
+        )
+    if matching:
+        unselected = (
+            FacetValue.objects.filter(alliance_id__in=backend.id_set(matching))
+            .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY, *selected])
+            .values_list("facet", "code")
+            .annotate(n=Count("id"))
+        )
+        for facet, code, n in unselected:
+            counts[facet][code] = n
     offset = (params.page - 1) * params.per_page
+    page = Alliance.objects.filter(id__in=backend.id_set(matching))
     ids = backend.ranked_ids(
-        everything.order_by("-published_at", "title", "id"), params.q, offset, params.per_page
+        page.order_by("-published_at", "title", "id"), params.q, offset, params.per_page
     )
     by_id = Alliance.objects.prefetch_related("partners").in_bulk(ids)
     return SearchResult(
         params=params,
-        count=count,
+        count=len(matching),
         alliances=[by_id[i] for i in ids if i in by_id],
-        facets=_facet_counts(everything, filtered, selected, language),
+        facets=_facet_list(counts, selected, language),
     )
 
 
-def _facet_counts(
-    everything: QuerySet[Alliance],
-    filtered: Callable[[str | None], QuerySet[Alliance]],
-    selected: dict[str, list[str]],
-    language: str,
+def _facet_list(
+    counts: dict[str, dict[str, int]], selected: dict[str, set[str]], language: str
 ) -> dict[str, list[FacetCount]]:
-    # Driven by the matching fiches (the (alliance, facet, code) index), not by facet: a search
-    # usually keeps few fiches, and SQLite would otherwise scan every row of the counted facets.
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    unselected = {f.name for f in facets.FACETS if f.name not in selected}
-    rows = (
-        FacetValue.objects.filter(alliance_id__in=everything.values("id"))
-        .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY])
-        .values_list("facet", "code")
-        .annotate(n=Count("id"))
-    )
-    for facet, code, n in rows:
-        if facet in unselected:
-            counts[facet][code] = n
-    for name in selected:
-        rows = (
-            FacetValue.objects.filter(alliance_id__in=filtered(name).values("id"))
-            .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY])
-            .values_list("facet", "code")
-            .annotate(n=Count("id"))
-        )
-        counts[name] = {code: n for facet, code, n in rows if facet == name}
     out: dict[str, list[FacetCount]] = {}
     for facet in facets.FACETS:
-        chosen = selected.get(facet.name, [])
+        chosen = selected.get(facet.name, set())
         codes = dict(counts[facet.name])
         for code in chosen:
             codes.setdefault(code, 0)

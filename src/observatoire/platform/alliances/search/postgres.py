@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, QuerySet
-from django.db.models.expressions import CombinedExpression
+from django.db.models.expressions import CombinedExpression, RawSQL
 
 from observatoire.platform.alliances import text
 from observatoire.platform.alliances.models import Alliance
@@ -48,6 +48,9 @@ class PostgresBackend:
             return list(queryset.values_list("id", flat=True)[offset : offset + limit])
         ranked = queryset.annotate(rank=SearchRank(F("search_vector"), q)).order_by("-rank", "id")
         return list(ranked.values_list("id", flat=True)[offset : offset + limit])
+
+    def id_set(self, ids: Sequence[int]) -> RawSQL:
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
 
     def index(self, alliances: Sequence[Alliance]) -> None:
         ids = [a.pk for a in alliances]

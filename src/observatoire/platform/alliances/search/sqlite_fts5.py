@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from django.db import connection
@@ -12,14 +13,28 @@ from observatoire.platform.alliances import text
 from observatoire.platform.alliances.models import Alliance
 
 TABLE = "alliances_fts"  # created by migration 0002_search
-# bm25 column weights, in the order of the columns: title, summary, description, partners.
+# Column weights, in the order of the columns: title, summary, description, partners.
 _RANK = f"bm25({TABLE}, 10.0, 4.0, 1.0, 2.0)"
+
+
+_WEIGHTS = (10.0, 4.0, 1.0, 2.0)
+_SCORE_HERE = 2000  # up to this many results, rank in Python (see `ranked_ids`)
+
+
+def _stems(query: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(text.stem(w) for w in text.words(query)))
 
 
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression: every stem as a quoted prefix term, AND-ed; None if empty."""
-    stems = [text.stem(w) for w in text.words(query)]
-    return " ".join(f'"{s}"*' for s in dict.fromkeys(stems)) or None
+    return " ".join(f'"{s}"*' for s in _stems(query)) or None
+
+
+def _score(columns: Sequence[str], stems: tuple[str, ...]) -> float:
+    return sum(
+        weight * sum(1 for token in (column or "").split() if token.startswith(stems))
+        for weight, column in zip(_WEIGHTS, columns, strict=True)
+    )
 
 
 class Fts5Backend:
@@ -34,17 +49,33 @@ class Fts5Backend:
     def ranked_ids(
         self, queryset: QuerySet[Alliance], query: str, offset: int, limit: int
     ) -> list[int]:
-        match = match_expression(query)
-        if match is None:
+        """Best first. A small result set is scored here from the stored stemmed columns (weighted
+        count of query-stem occurrences: title 10, summary 4, description 1, partners 2), which
+        avoids FTS5 re-running the prefix query for each row; a large one is ordered by bm25."""
+        stems = _stems(query)
+        if not stems:
             return list(queryset.values_list("id", flat=True)[offset : offset + limit])
-        sql, params = queryset.order_by().values("id").query.sql_with_params()
+        ids = list(queryset.order_by().values_list("id", flat=True))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({sql}) "
-                f"ORDER BY {_RANK}, rowid LIMIT %s OFFSET %s",
-                [match, *params, limit, offset],
-            )
-            return [row[0] for row in cursor.fetchall()]
+            if len(ids) > _SCORE_HERE:
+                cursor.execute(
+                    f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY {_RANK}, rowid",
+                    [match_expression(query)],
+                )
+                keep = set(ids)
+                ranked = [row[0] for row in cursor.fetchall() if row[0] in keep]
+            else:
+                cursor.execute(
+                    f"SELECT rowid, title, summary, description, partners FROM {TABLE} "
+                    "WHERE rowid IN (SELECT value FROM json_each(%s))",
+                    [json.dumps(ids)],
+                )
+                scores = {row[0]: _score(row[1:], stems) for row in cursor.fetchall()}
+                ranked = sorted(ids, key=lambda i: (-scores.get(i, 0.0), i))
+        return ranked[offset : offset + limit]
+
+    def id_set(self, ids: Sequence[int]) -> RawSQL:
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
     def index(self, alliances: Sequence[Alliance]) -> None:
         if not alliances:
