@@ -39,7 +39,7 @@ def test_partial_poststratification_ignores_empty_cells_and_says_so(people: Desi
         poststratify(people, "age", {**AGE, "80+": 1e6})
     design = poststratify(people, "age", {**AGE, "80+": 1e6}, partial=True)
     assert design.weights.sum() == pytest.approx(sum(AGE.values()))
-    notes = design.calibrations[-1].diagnostics.notes  # type: ignore[attr-defined]
+    notes = design.calibrations[-1].diagnostics.notes
     assert any("80+" in note for note in notes)
 
 

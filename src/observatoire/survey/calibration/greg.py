@@ -30,6 +30,7 @@ from observatoire.survey.calibration.diagnostics import Gap, build_diagnostics
 from observatoire.survey.calibration.targets import (
     CodedMargin,
     Margin,
+    MarginsLike,
     check_margins_agree,
     code_margin,
     normalise_margins,
@@ -52,7 +53,6 @@ Curve = Callable[[np.ndarray, float, float], np.ndarray]
 class Distance:
     """A calibration distance as R's ``calfun``: g − 1 = F(u) and its derivative dF(u)."""
 
-    name: str
     F: Curve
     dF: Curve
 
@@ -93,9 +93,9 @@ def _logit_df(u: np.ndarray, lower: float, upper: float) -> np.ndarray:
 
 
 DISTANCES = {
-    "linear": Distance("linear", _linear_f, _linear_df),
-    "raking": Distance("raking", _raking_f, _raking_df),
-    "logit": Distance("logit", _logit_f, _logit_df),
+    "linear": Distance(_linear_f, _linear_df),
+    "raking": Distance(_raking_f, _raking_df),
+    "logit": Distance(_logit_f, _logit_df),
 }
 
 
@@ -126,7 +126,7 @@ def calibrate(
     design: Design,
     totals: Mapping[Any, Any] | None = None,
     *,
-    margins: Any = None,
+    margins: MarginsLike | None = None,
     method: str = "linear",
     bounds: tuple[float, float] | None = None,
     max_iter: int = 50,
@@ -227,7 +227,7 @@ def _bounds(method: str, bounds: tuple[float, float] | None) -> tuple[float, flo
 
 
 def _auxiliaries(
-    design: Design, base: np.ndarray, totals: Mapping[Any, Any], margins: Any
+    design: Design, base: np.ndarray, totals: Mapping[Any, Any], margins: MarginsLike | None
 ) -> Auxiliaries:
     intercept: float | None = None
     numeric: list[tuple[str, float]] = []

@@ -13,7 +13,6 @@ must be below `epsilon`; otherwise `SurveyError` names the margin and category s
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from observatoire.survey.calibration.diagnostics import Gap, build_diagnostics
 from observatoire.survey.calibration.greg import calibrate
 from observatoire.survey.calibration.targets import (
     CodedMargin,
+    MarginsLike,
     as_counts,
     check_margins_agree,
     code_margin,
@@ -39,7 +39,7 @@ R_RULE_AGREEMENT = 1e-6
 
 def rake(
     design: Design,
-    margins: Any,
+    margins: MarginsLike,
     *,
     population_total: float | None = None,
     as_shares: bool = False,

@@ -81,7 +81,7 @@ class Margin:
 
 
 MarginsLike: TypeAlias = (
-    Mapping[str | tuple[str, ...], Mapping[Any, float] | pl.DataFrame]
+    Mapping[Any, Mapping[Any, float] | pl.DataFrame]
     | Sequence[Margin | tuple[str | Sequence[str], Mapping[Any, float] | pl.DataFrame]]
     | Margin
 )
@@ -145,7 +145,7 @@ def _totals_from_frame(columns: Key, frame: pl.DataFrame) -> dict[Key, float]:
     return totals
 
 
-def normalise_margins(margins: Any) -> list[Margin]:
+def normalise_margins(margins: MarginsLike) -> list[Margin]:
     """Every accepted shape of margins as a list of `Margin` (see the module docstring)."""
     if isinstance(margins, Margin):
         return [margins]
