@@ -446,15 +446,14 @@ def quantile(
 
     The interval is that of the proportion below the quantile (`interval_type` "mean", "beta",
     "xlogit" or "asin", t on the design degrees of freedom), mapped back through the rule;
-    se = interval width / (2 t). Rules: math, school, shahvaish, hf1 to hf9.
+    se = interval width / (2 t). Rules: math, school, shahvaish, hf1 to hf9. On a replicate
+    design the proportion's SE comes from the replicates, as R's.
 
     >>> import polars as pl
     >>> frame = pl.DataFrame({"y": [float(v) for v in range(1, 21)]})
     >>> quantile(Design.from_frame(frame), "y", 0.5).table["estimate"].to_list()
     [10.0]
     """
-    if design.replicates is not None:
-        raise SurveyError("quantiles are computed on linearisation designs only")
     if qrule not in QRULES:
         raise SurveyError(f"unknown qrule {qrule!r}; use one of {', '.join(QRULES)}")
     if interval_type == "Wald":

@@ -53,13 +53,15 @@ def difference(estimates: Estimates, first: int, second: int, *, level: float = 
 
     >>> import polars as pl
     >>> frame = pl.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 2.0, 4.0, 6.0]})
-    >>> by_group = mean(Design.from_frame(frame), "y", by="g")
+    >>> by_group = mean(Design.from_frame(frame), "y", by="g", covariance=True)
     >>> difference(by_group, 0, 1).estimate
     3.5
     """
     v = estimates.vcov
     if np.isnan(v[first, second]):
-        raise SurveyError("these estimates were computed without their covariance")
+        raise SurveyError(
+            "these estimates were computed without their covariance: pass covariance=True"
+        )
     value = float(estimates.estimate[second] - estimates.estimate[first])
     variance = v[first, first] + v[second, second] - 2 * v[first, second]
     return _difference(value, float(variance), estimates.df, level)

@@ -128,3 +128,13 @@ emit("lonely_average_by.by", "Means of api00 by sch.wide, counties as strata, lo
      "apistrat", design_spec(strata = "cname", weights = "pw", lonely = "average"),
      est("mean", "api00", by = "sch.wide"), stat_expected(r, c("No:api00", "Yes:api00")))
 options(survey.lonely.psu = "fail")
+
+# Quantiles on a replicate design: Woodruff interval from the replicate SE of the proportion.
+q <- svyquantile(~api00, as.svrepdesign(dclus1, type = "JK1"), c(0.25, 0.5))
+ci <- confint(q)
+jk1 <- clus1; jk1$replicates <- list(type = "JK1")
+emit("quantile_jk1_clus1.api00", "Quantiles of api00 on the JK1 replicate design of apiclus1.",
+     "svyquantile(~api00, as.svrepdesign(dclus1, type='JK1'), c(0.25, 0.5))", "apiclus1", jk1,
+     c(est("quantile", "api00", options = list(qrule = "math", interval_type = "mean")), list(quantiles = I(c(0.25, 0.5)))),
+     list(labels = I(c("api00.0.25", "api00.0.5")), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
+          ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
