@@ -123,7 +123,11 @@ def test_the_regional_contrasts_of_the_seed_hold(results: pl.DataFrame) -> None:
     top3 = regions.filter((pl.col("indicator") == "rank") & (pl.col("estimate") <= 3))
     with_environment = top3.filter(pl.col("question") == "Q3.environnement")["territory"]
     assert with_environment.to_list() == [IDF]
-    weights = regions.filter((pl.col("question") == "Q1") & (pl.col("category") == "dynamique"))
+    weights = regions.filter(
+        (pl.col("question") == "Q1")
+        & (pl.col("indicator") == "share")
+        & (pl.col("category") == "dynamique")
+    )
     share = dict(weights.select("territory", "weighted_n").iter_rows())
     total = sum(share.values())
     assert round(share["84"] / total, 2) == 0.12 and round(share[PDL] / total, 2) == 0.06

@@ -69,9 +69,9 @@ FRAGILITY_EFFECTS: dict[tuple[str, str], dict[str, float]] = {
     ("region", PAC): {"securite": 0.6},
     ("region", HDF): {"emploi": 0.6, "pauvrete": 0.5, "pouvoir-achat": 0.3, "vieillissement": -0.3},
     ("region", ARA): {"vieillissement": -0.2},
-    ("region", PDL): {ALL_ITEMS: -0.3, "vieillissement": -0.2},
+    ("region", PDL): {ALL_ITEMS: -0.3, "vieillissement": -0.5},
     **{("region", r): {"vieillissement": 0.6} for r in (*RURAL, GES, PAC)},
-    **{("region", r): {"mobilite": 0.8} for r in (CVL, BFC)},
+    **{("region", r): {"mobilite": 0.8, "vieillissement": 0.6} for r in (CVL, BFC)},
 }  # fmt: skip
 
 # Single-choice questions: national shares by wave, and effects in log-odds per answer code.

@@ -18,7 +18,7 @@ def percent(value: float | None) -> str:
     """A share given as a fraction: 0.74 -> "74 %" (with a no-break space)."""
     if value is None:
         return "–"
-    return format_percent(value, format="0 %", locale=LOCALE)
+    return format_percent(value, format="0\u00a0%", locale=LOCALE)
 
 
 def count(value: float | None) -> str:
