@@ -15,3 +15,4 @@ def test_marks_and_percentages_read_the_french_way() -> None:
     assert formats.signed(-0.01, share=True) == "−1\u00a0pt"
     assert formats.signed(-0.42, share=False) == "−0,4"
     assert formats.value(None, "share") == "–"
+    assert (formats.ordinal(1), formats.ordinal(4)) == ("1er", "4e")

@@ -44,6 +44,7 @@ def sheet_context(view: ResultsView, code: str, name: str) -> dict[str, Any]:
         "weight": formats.percent(weight / study.population_total) if weight else "–",
         "adults": formats.millions(weight) if weight else "–",
         "top": [_top(view, q, code) for q in questions if q.type == "scale" and q.items],
+        "confidence": formats.percent(study.confidence),
         "sections": [_section(view, q, code) for q in questions],
         "footer": f"{study.title} {wave.year} — fiche {name}"
         + (" — répondants synthétiques (démonstration)" if study.synthetic else ""),
@@ -70,7 +71,7 @@ def _top(view: ResultsView, q: Question, code: str) -> dict[str, Any]:
                 "label": label,
                 "value": formats.mark(mean),
                 "france": view.text(item, "mean"),
-                "france_rank": national.get(item),
+                "france_rank": formats.ordinal(national.get(item)),
                 "mark": view.versus_rest(item, "mean", None, code),
             }
             for i, (item, label, mean) in enumerate(items, 1)

@@ -47,6 +47,13 @@ def signed(value: float | None, *, share: bool) -> str:
     return f"{sign}{text}"
 
 
+def ordinal(rank: float | None) -> str:
+    """A rank the French way: 1 -> "1er", 4 -> "4e"."""
+    if rank is None:
+        return "–"
+    return "1er" if int(rank) == 1 else f"{int(rank)}e"
+
+
 def value(estimate: float | None, indicator: str) -> str:
     """An estimate in its own format: means as marks, everything else as a percentage."""
     return mark(estimate) if indicator.startswith("mean") else percent(estimate)

@@ -116,7 +116,7 @@ def _rank(view: ResultsView, code: str, previous: str | None) -> str:
     rank = view.estimate(code, "rank")
     if rank is None:
         return ""
-    text = f"{int(rank)}e" if rank > 1 else "1er"
+    text = formats.ordinal(rank)
     change = view.estimate(code, "rank_change") if previous else None
     if change:
         text += f" ({'+' if change > 0 else '−'}{abs(int(change))})"
