@@ -53,7 +53,25 @@ QUERIES = [
 ]
 
 
+def _create_postgres_database() -> None:
+    """scripts/with-postgres.sh starts an empty server: create the database named in the URL."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    server = {"host": config["HOST"], "port": config["PORT"], **config.get("OPTIONS", {})}
+    server = {k: v for k, v in server.items() if v not in ("", None)} | {"user": config["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
 def _setup(fiches: int) -> None:
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        _create_postgres_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
     import django
 
@@ -123,6 +141,8 @@ def _wrk(seconds: int, connections: int) -> float:
                 break
             except OSError:
                 time.sleep(0.2)
+        # Warm-up, unmeasured: each worker loads the territory data on its first request.
+        subprocess.run(["wrk", "-t2", f"-c{connections}", "-d3s", url], capture_output=True)
         out = subprocess.run(
             ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
             capture_output=True,

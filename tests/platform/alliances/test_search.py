@@ -93,6 +93,21 @@ def test_title_ranks_before_description(base, make_fiche) -> None:
     assert titles(q="montargis")[0] == "montargis-energie"
 
 
+def test_large_result_sets_are_ranked_by_bm25_the_same_way(base, make_fiche, monkeypatch) -> None:
+    from observatoire.platform.alliances.search import sqlite_fts5
+
+    make_fiche(
+        {
+            **base["energie"].raw_record,
+            "import_id": "autre",
+            "title": "Un atelier de quartier",
+            "description": "On y parle de montargis.",
+        }
+    )
+    monkeypatch.setattr(sqlite_fts5, "_SCORE_HERE", 0)
+    assert titles(q="montargis") == ["montargis-energie", "autre"]
+
+
 def test_bad_parameters_are_input_errors(base) -> None:
     with pytest.raises(InputError, match="unknown facet"):
         SearchParams(filters={"couleur": ["bleu"]})

@@ -32,14 +32,11 @@ _FIELDS = (
 )
 
 
-def unique_slug(base: str, exclude_id: int | None = None) -> str:
+def unique_slug(base: str) -> str:
     """A slug from `base` (at most 120 characters), suffixed -2, -3… until it is free."""
     root = (slugify(base) or "alliance")[:110].strip("-")
     slug, n = root, 1
-    taken = (
-        Alliance.objects.all() if exclude_id is None else Alliance.objects.exclude(pk=exclude_id)
-    )
-    while taken.filter(slug=slug).exists():
+    while Alliance.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{root}-{n}"
     return slug

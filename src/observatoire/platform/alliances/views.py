@@ -139,11 +139,14 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
     alliance = _visible(request, slug)
     user = request.user
     curating = workflow.is_curator(user) or workflow.can_edit(user, alliance)
-    duplicates = []
+    duplicates: list[similar.Duplicate] = []
     if curating and alliance.state != State.PUBLISHED:
-        duplicates = similar.likely_duplicates(
-            clean_fiche(_as_data(alliance)), exclude_id=alliance.pk
-        )
+        try:
+            fiche = clean_fiche(_as_data(alliance))
+        except InputError as exc:  # stored before a vocabulary or territory change
+            messages.warning(request, f"Fiche à corriger : {exc}")
+        else:
+            duplicates = similar.likely_duplicates(fiche, exclude_id=alliance.pk)
     return render(
         request,
         "alliances/detail.html",
