@@ -159,3 +159,9 @@ def test_exports_are_downloadable(client: Client, base) -> None:  # type: ignore
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
     assert client.get("/alliances/export/alliances.xml").status_code == 404
+
+
+def test_english_pages_use_english_labels(client: Client, base) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/en/alliances/").content.decode()
+    assert "<legend>Objective</legend>" in html
+    assert "Co-build locally (territorial projects)" in html
