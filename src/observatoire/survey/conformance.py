@@ -109,7 +109,7 @@ def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
             variables[0],
             options["equals"],
             method=options.get("method", "logit"),
-            level=common["level"],
+            **common,
         )
     elif statistic == "ttest":
         test = tests.ttest(design, variables[0], by[0] if by else "", level=common["level"])

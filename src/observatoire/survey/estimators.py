@@ -570,11 +570,14 @@ def ciprop(
     *,
     method: str = "logit",
     level: float = 0.95,
+    na_rm: bool = False,
 ) -> Estimates:
     """Proportion of rows where `variable == equals`, with R's `svyciprop` interval.
 
     Methods: logit (default), likelihood, asin, beta, mean, xlogit; t quantiles on the design
-    degrees of freedom. The SE is the linearised (or replicate) SE of the proportion.
+    degrees of freedom. The SE is the linearised (or replicate) SE of the proportion. With
+    `na_rm`, rows missing `variable` leave the domain (the degrees of freedom stay the
+    design's, as in R).
 
     >>> import polars as pl
     >>> frame = pl.DataFrame({"a": ["y", "n", "y", "y"]})
@@ -585,26 +588,37 @@ def ciprop(
         raise SurveyError("variable not found in the data", column=variable)
     series = design.data.get_column(variable)
     missing = series.is_null().to_numpy() & design.in_domain
-    if missing.any():
+    if missing.any() and not na_rm:
         raise SurveyError(
-            f"{int(missing.sum())} row(s) of the domain have missing values", column=variable
+            f"{int(missing.sum())} row(s) of the domain have missing values; "
+            "pass na_rm=True to leave them out",
+            column=variable,
         )
     if isinstance(series.dtype, _FACTOR_TYPES) and not isinstance(series.dtype, pl.Boolean):
         hits = (series.cast(pl.String) == str(equals)).fill_null(False).to_numpy()
     else:
         hits = (series == equals).fill_null(False).to_numpy()
     indicator = hits.astype(np.float64)
-    p, se = _proportion(design, indicator)
-    df = degrees_of_freedom(design)
-    if method == "likelihood":
-        low, high = _likelihood_interval(design, indicator, level, df)
+    df, n_rows = degrees_of_freedom(design), _rows(design)
+    answered = design.subset(~missing) if missing.any() else design
+    p, se = _proportion(answered, indicator)
+    if method in ("logit", "likelihood") and answered.replicates is None:
+        # R fits a quasibinomial svyglm: the estimate is expit of its IRLS coefficient.
+        kept = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
+        fit = _fit_intercept(answered, indicator, float(design.domain_weights[kept].mean()))
+        p = float(1 / (1 + np.exp(-fit.coef)))
+        if method == "likelihood":
+            low, high = _likelihood_interval(fit, level, df)
+        else:
+            half = stats.t.ppf((1 + level) / 2, df) * fit.se
+            low, high = (float(1 / (1 + np.exp(-(fit.coef + d)))) for d in (-half, half))
     elif method in ("logit", "asin", "beta", "mean", "xlogit"):
-        low, high = proportion_interval(
-            p, se, method, level, df, n_rows=_rows(design), design_df=df
-        )
+        low, high = proportion_interval(p, se, method, level, df, n_rows=n_rows, design_df=df)
     else:
-        raise SurveyError(f"unknown method {method!r}; use logit, asin, beta, mean or xlogit")
-    w = design.domain_weights
+        raise SurveyError(
+            f"unknown method {method!r}; use logit, likelihood, asin, beta, mean or xlogit"
+        )
+    w = answered.domain_weights
     table = pl.DataFrame(
         {
             "variable": [variable],
@@ -713,40 +727,74 @@ def _fmm_spline(x: np.ndarray, y: np.ndarray, points: np.ndarray) -> np.ndarray:
     return np.asarray(y[at] + dx * (b[at] + dx * (c[at] + dx * d[at])))
 
 
-def _likelihood_interval(
-    design: Design, indicator: np.ndarray, level: float, df: int
-) -> tuple[float, float]:
-    """R's svyciprop(method="likelihood"): the Rao–Scott-scaled profile likelihood interval of
-    the intercept of a quasibinomial svyglm (survey's MASSprofile_glm + confint_profile)."""
+@dataclass(frozen=True)
+class _InterceptFit:
+    """svyglm(y ~ 1, family=quasibinomial) as R fits it (IRLS, then design-based variance)."""
+
+    prior: np.ndarray  # prior weights: sampling weights / their mean, 0 outside
+    y: np.ndarray
+    coef: float  # logit of the proportion, as IRLS leaves it
+    se: float  # design-based SE of coef (sandwich, svy.varcoef)
+    naive: float  # model-based (unscaled) variance of coef
+    dispersion: float  # svyvar of the Pearson residuals
+    n_rows: int  # rows in the model frame
+
+    def deviance(self, eta: float) -> float:
+        return _binomial_deviance(self.prior, self.y, 1 / (1 + np.exp(-eta)))
+
+
+def _binomial_deviance(prior: np.ndarray, y: np.ndarray, mu: np.ndarray | float) -> float:
+    """Binomial deviance of 0/1 outcomes with prior weights (R's binomial()$dev.resids)."""
+    return float(-2 * (prior @ (y * np.log(mu) + (1 - y) * np.log(1 - mu))))
+
+
+def _fit_intercept(design: Design, y: np.ndarray, mean_weight: float) -> _InterceptFit:
+    """R's glm.fit for a binomial intercept: same start, iterations and stopping rule (deviance
+    change below 1e-8), with the working weights of the last iteration, as summary.glm uses."""
     rows = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
     w = design.domain_weights
-    prior = np.where(rows, w / w[rows].mean(), 0.0)
-    y = indicator
-    p = float(prior @ y / prior.sum())
-    b0 = float(np.log(p / (1 - p)))
-    naive = 1.0 / float(prior.sum() * p * (1 - p))
-    variance = float(total_variance(design, prior * (y - p) * naive))
-    se = np.sqrt(variance)
-    lam = variance / naive
-    pearson = (y - p) * np.sqrt(prior) / np.sqrt(p * (1 - p))
+    prior = np.where(rows, w / mean_weight, 0.0)
+    good = prior > 0
+    mu = (prior * y + 0.5) / (prior + 1)
+    eta = np.log(mu / (1 - mu))
+    deviance_old = _binomial_deviance(prior, y, mu)
+    for _ in range(25):
+        slope = mu * (1 - mu)  # mu.eta = variance for the logit link
+        z = eta + (y - mu) / slope
+        working = np.where(good, prior * slope, 0.0)
+        coef = float(working @ z / working.sum())
+        eta = np.full(design.n, coef)
+        mu = np.full(design.n, 1 / (1 + np.exp(-coef)))
+        deviance = _binomial_deviance(prior, y, mu)
+        if abs(deviance - deviance_old) / (abs(deviance) + 0.1) < 1e-8:
+            break
+        deviance_old = deviance
+    naive = 1.0 / float(working.sum())
+    residual = (y - mu) / (mu * (1 - mu))
+    variance = float(total_variance(design, residual * working * naive))
+    pearson = (y - mu) * np.sqrt(prior) / np.sqrt(mu * (1 - mu))
     n_obs = int((w[rows] != 0).sum())
     centre = float(w @ pearson / w.sum())
     dispersion = float(w @ ((pearson - centre) ** 2 * n_obs / (n_obs - 1)) / w.sum())
+    return _InterceptFit(
+        prior, y, coef, float(np.sqrt(variance)), naive, dispersion, int(rows.sum())
+    )
 
-    def deviance(eta: float) -> float:
-        mu = 1 / (1 + np.exp(-eta))
-        return float(-2 * (prior @ (y * np.log(mu) + (1 - y) * np.log(1 - mu))))
 
+def _likelihood_interval(fit: _InterceptFit, level: float, df: int) -> tuple[float, float]:
+    """R's svyciprop(method="likelihood"): the Rao–Scott-scaled profile likelihood interval of
+    the intercept (survey's MASSprofile_glm + confint_profile, spline included)."""
+    lam = fit.se**2 / fit.naive
     alpha = stats.norm.cdf(stats.t.ppf((1 - level) / 2, df) * np.sqrt(lam)) / 2
-    z_max = np.sqrt(stats.f.isf(alpha, 1, int(rows.sum()) - 1))
+    z_max = np.sqrt(stats.f.isf(alpha, 1, fit.n_rows - 1))
     step_size = z_max / 5
-    original = deviance(b0)
-    z_values, params = [0.0], [b0]
+    original = fit.deviance(fit.coef)
+    z_values, params = [0.0], [fit.coef]
     for sign in (-1, 1):
         step, z = 0, 0.0
         while (step := step + 1) < 10 and abs(z) < z_max:
-            b = b0 + sign * step * step_size * se
-            z = sign * np.sqrt(max((deviance(b) - original) / dispersion, 0.0))
+            b = fit.coef + sign * step * step_size * fit.se
+            z = sign * np.sqrt(max((fit.deviance(b) - original) / fit.dispersion, 0.0))
             z_values.append(float(z))
             params.append(b)
     order = np.argsort(z_values, kind="stable")

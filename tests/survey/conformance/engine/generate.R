@@ -138,3 +138,13 @@ emit("quantile_jk1_clus1.api00", "Quantiles of api00 on the JK1 replicate design
      c(est("quantile", "api00", options = list(qrule = "math", interval_type = "mean")), list(quantiles = I(c(0.25, 0.5)))),
      list(labels = I(c("api00.0.25", "api00.0.5")), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
           ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
+
+# Proportion intervals with missing values left out (target has 8 missing values in apiclus1).
+for (m in c("logit", "mean", "beta", "likelihood")) {
+  r <- svyciprop(~I(target == 1), dclus1, method = m, na.rm = TRUE)
+  emit(paste0("ciprop_narm_clus1.", m), paste0("svyciprop method ", m, " with na.rm=TRUE (df stay the design's)."),
+       paste0("svyciprop(~I(target == 1), dclus1, method='", m, "', na.rm=TRUE)"), "apiclus1", clus1,
+       est("ciprop", "target", na_rm = TRUE, options = list(method = m, equals = 1)),
+       list(labels = I("target1"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+            ci_low = I(as.vector(confint(r))[1]), ci_high = I(as.vector(confint(r))[2])))
+}
