@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 
 from observatoire.errors import InputError
 from observatoire.survey.calibration import Margin, apply_calibration, calibrate, poststratify, rake
+from observatoire.survey.calibration.targets import combine_codes
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 
@@ -129,3 +131,16 @@ def test_spec_errors(people: Design) -> None:
                 "margins": [{"column": "sex", "totals": SEX}, {"column": "age", "totals": AGE}],
             },
         )
+
+
+@pytest.mark.parametrize(
+    ("rows", "sizes"),
+    [(1000, [3, 4, 5]), (50, [40, 30, 20, 10]), (2000, [2000, 2000, 2000])],
+)
+def test_crossing_codes_keeps_every_combination(rows: int, sizes: list[int]) -> None:
+    rng = np.random.default_rng(rows)
+    parts = [rng.integers(0, size, rows) for size in sizes]
+    codes, combos = combine_codes(parts, sizes)
+    for j, part in enumerate(parts):
+        np.testing.assert_array_equal(combos[codes, j], part)
+    assert len(combos) == len(np.unique(codes)) == len({tuple(r) for r in np.column_stack(parts)})

@@ -7,6 +7,7 @@ how well the weights hit their targets and what they cost in precision.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -106,13 +107,17 @@ def build_diagnostics(
     bounds: tuple[float, float] | None = None,
     notes: Sequence[str] = (),
 ) -> CalibrationDiagnostics:
-    """Diagnostics of a step that turned `old_weights` into `new_weights` (domain weights)."""
+    """Diagnostics of a step that turned `old_weights` into `new_weights` (domain weights).
+
+    Reductions use ``where=`` masks rather than filtered copies: at ten million rows every
+    copy costs more than the calibration itself.
+    """
     active = (old_weights != 0) | (new_weights != 0)
-    new = new_weights[active]
-    ratio = new_weights[old_weights != 0] / old_weights[old_weights != 0]
-    total = float(new.sum())
-    squares = float(np.square(new).sum())
-    n = int(active.sum())
+    weighted = old_weights != 0
+    ratio = np.divide(new_weights, old_weights, out=np.ones_like(new_weights), where=weighted)
+    total = float(new_weights.sum())
+    squares = float(np.dot(new_weights, new_weights))
+    n = int(np.count_nonzero(active))
     frame = pl.DataFrame(
         {
             "margin": [g.margin for g in gaps],
@@ -133,13 +138,13 @@ def build_diagnostics(
         gaps=frame,
         n=n,
         weight_sum=total,
-        weight_min=float(new.min()) if n else float("nan"),
-        weight_max=float(new.max()) if n else float("nan"),
-        g_min=float(ratio.min()) if ratio.size else float("nan"),
-        g_max=float(ratio.max()) if ratio.size else float("nan"),
-        kish_deff=n * squares / total**2 if total else float("nan"),
-        effective_n=total**2 / squares if squares else float("nan"),
-        negative_weights=int((new < 0).sum()),
+        weight_min=float(np.min(new_weights, where=active, initial=np.inf)) if n else math.nan,
+        weight_max=float(np.max(new_weights, where=active, initial=-np.inf)) if n else math.nan,
+        g_min=float(np.min(ratio, where=weighted, initial=np.inf)) if n else math.nan,
+        g_max=float(np.max(ratio, where=weighted, initial=-np.inf)) if n else math.nan,
+        kish_deff=n * squares / total**2 if total else math.nan,
+        effective_n=total**2 / squares if squares else math.nan,
+        negative_weights=int(np.count_nonzero(new_weights < 0)),
         bounds=bounds,
         notes=tuple(notes),
     )

@@ -276,12 +276,14 @@ def column_codes(data: pl.DataFrame, column: str, *, purpose: str) -> tuple[np.n
         low = int(values.min())
         span = int(values.max()) - low + 1
         if span <= max(4 * len(values), 1 << 16):
-            present = np.bincount(values - low, minlength=span) > 0
-            dense = np.cumsum(present) - 1
+            shifted = values - low if low else values
+            present = np.bincount(shifted, minlength=span) > 0
             levels = [level_key(int(v) + low) for v in np.flatnonzero(present)]
             if data.schema[column] == pl.Boolean:
                 levels = [level_key(bool(int(level))) for level in levels]
-            return dense[values - low], levels
+            if present.all():
+                return shifted, levels
+            return (np.cumsum(present) - 1)[shifted], levels
     uniques = series.unique().sort()
     if series.dtype == pl.String:
         codes = series.cast(pl.Enum(uniques.to_list())).to_physical().to_numpy()
@@ -322,27 +324,45 @@ def combine_codes(
 
     Returns ``(codes, combos)``: `codes[i]` indexes the row's combination in `combos`, an
     (m, len(parts)) array of the per-column codes of each present combination (a single column
-    is returned as is, with one combination per code, present or not). Columns are
-    crossed one at a time and the codes made dense each time, so no product of level counts can
-    overflow, however many columns are crossed.
+    is returned as is, with one combination per code, present or not). Columns are crossed one
+    at a time, made dense only when the product of level counts would pass 4n, so no product
+    can overflow however many columns are crossed.
     """
     if len(parts) == 1:
         return parts[0], np.arange(sizes[0], dtype=np.int64)[:, None]
     n = len(parts[0])
     limit = max(4 * n, 1 << 16)
-    codes = np.zeros(n, dtype=np.int64)
-    combos = np.zeros((1, 0), dtype=np.int64)
-    for part, size in zip(parts, sizes, strict=True):
-        mixed = codes * size + part
-        span = len(combos) * size
-        if span <= limit:
-            present = np.bincount(mixed, minlength=span) > 0
-            codes = (np.cumsum(present) - 1)[mixed]
-            values = np.flatnonzero(present)
-        else:
-            values, codes = np.unique(mixed, return_inverse=True)
-        combos = np.column_stack([combos[values // size], values % size])
-    return codes.astype(np.int64, copy=False), combos
+    codes = parts[0].astype(np.int64)
+    known = np.arange(sizes[0], dtype=np.int64)[:, None]
+    pending: list[int] = []
+    span = sizes[0]
+    for part, size in zip(parts[1:], sizes[1:], strict=True):
+        if span * size > limit:
+            codes, known = _dense(codes, known, pending, span, limit)
+            pending, span = [], len(known)
+        codes *= size
+        codes += part
+        pending.append(size)
+        span *= size
+    return _dense(codes, known, pending, span, limit)
+
+
+def _dense(
+    codes: np.ndarray, known: np.ndarray, pending: list[int], span: int, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mixed-radix `codes` (combinations `known` so far, then one digit per `pending` size)
+    renumbered over the combinations present, with those combinations."""
+    if span <= limit:
+        present = np.bincount(codes, minlength=span) > 0
+        values = np.flatnonzero(present)
+        dense = (np.cumsum(present) - 1)[codes]
+    else:
+        values, dense = np.unique(codes, return_inverse=True)
+    digits = []
+    for size in reversed(pending):
+        digits.append(values % size)
+        values = values // size
+    return dense.reshape(-1), np.column_stack([known[values], *reversed(digits)])
 
 
 def code_margin(
