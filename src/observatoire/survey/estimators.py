@@ -575,13 +575,15 @@ def ciprop(
     """Proportion of rows where `variable == equals`, with R's `svyciprop` interval.
 
     Methods: logit (default), likelihood, asin, beta, mean, xlogit; t quantiles on the design
-    degrees of freedom. The SE is the linearised (or replicate) SE of the proportion. With
+    degrees of freedom. The SE is the linearised (or replicate) SE of the proportion. For logit
+    and likelihood the estimate is, as in R, expit of the IRLS intercept of a quasibinomial
+    model (the weighted proportion to about 1e-10). With
     `na_rm`, rows missing `variable` leave the domain (the degrees of freedom stay the
     design's, as in R).
 
     >>> import polars as pl
     >>> frame = pl.DataFrame({"a": ["y", "n", "y", "y"]})
-    >>> ciprop(Design.from_frame(frame), "a", "y").table["estimate"].to_list()
+    >>> ciprop(Design.from_frame(frame), "a", "y").table["estimate"].round(6).to_list()
     [0.75]
     """
     if variable not in design.data.columns:
