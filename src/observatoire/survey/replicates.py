@@ -124,20 +124,32 @@ def _jk1(psu: np.ndarray, population: np.ndarray | None) -> tuple[np.ndarray, fl
 def _jkn(
     design: Design, psu: np.ndarray, population: np.ndarray | None
 ) -> tuple[np.ndarray, float, np.ndarray]:
+    """R's `jknweights`: one replicate per PSU; strata with one PSU follow `lonely_psu`."""
     index, unit_stratum, first = _unit_table(design, psu)
     counts = np.bincount(unit_stratum)[unit_stratum]
-    if np.any(counts == 1):
-        label = design.stratum_label(int(unit_stratum[counts == 1][0]))
-        raise SurveyError(f"stratum {label} has only one PSU: JKn cannot delete it")
     fpc_factor = np.ones(first.shape[0])
     if population is not None:
         fpc_factor = (population[first] - counts) / population[first]
+    lonely = (counts == 1) & (fpc_factor != 0)
+    if lonely.any() and design.lonely_psu == "fail":
+        label = design.stratum_label(int(unit_stratum[lonely][0]))
+        raise SurveyError(
+            f"stratum {label} has only one PSU: JKn cannot delete it; choose a lonely_psu policy"
+        )
     # Replicate r deletes PSU r: its stratum's other PSUs get n_h / (n_h - 1), others 1.
     same = unit_stratum[:, None] == unit_stratum[None, :]
-    unit = np.where(same, (counts / (counts - 1))[None, :], 1.0)
+    inflate = counts / np.maximum(counts - 1, 1)
+    unit = np.where(same, inflate[None, :], 1.0)
     np.fill_diagonal(unit, 0.0)
     rscales = fpc_factor * (counts - 1) / counts
-    return unit[index], 1.0, rscales
+    n_strata = int(unit_stratum.max()) + 1
+    if design.lonely_psu == "adjust":  # the lonely PSU's replicate drops its stratum
+        unit[:, lonely] = np.where(same[:, lonely], 0.0, n_strata / (n_strata - 1))
+        rscales[lonely] = (n_strata - 1) / n_strata
+        return unit[index], 1.0, rscales
+    keep = ~lonely
+    scale = first.shape[0] / keep.sum() if design.lonely_psu == "average" else 1.0
+    return unit[index][:, keep], float(scale), rscales[keep]
 
 
 def hadamard(size: int) -> np.ndarray:

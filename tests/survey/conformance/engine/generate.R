@@ -148,3 +148,17 @@ for (m in c("logit", "mean", "beta", "likelihood")) {
        list(labels = I("target1"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
             ci_low = I(as.vector(confint(r))[1]), ci_high = I(as.vector(confint(r))[2])))
 }
+
+# JKn replicates from a design with strata of one PSU (counties of apistrat), per policy.
+for (policy in c("remove", "adjust", "average")) {
+  options(survey.lonely.psu = policy)
+  d <- svydesign(id = ~1, strata = ~cname, weights = ~pw, data = apistrat)
+  r <- svymean(~api00, as.svrepdesign(d, type = "JKn"))
+  spec <- design_spec(strata = "cname", weights = "pw", lonely = policy)
+  spec$replicates <- list(type = "JKn")
+  emit(paste0("lonely_jkn_", policy, ".mean_api00"),
+       paste0("Mean of api00, JKn replicates with counties as strata, lonely.psu='", policy, "'."),
+       paste0("options(survey.lonely.psu='", policy, "'); svymean(~api00, as.svrepdesign(svydesign(id=~1, strata=~cname, weights=~pw, data=apistrat), type='JKn'))"),
+       "apistrat", spec, est("mean", "api00"), stat_expected(r))
+}
+options(survey.lonely.psu = "fail")
