@@ -258,3 +258,5 @@ def test_r_rule_warns_when_it_runs_out_of_cycles(people: Design) -> None:
     assert max(calibration_diagnostics(design).max_gap.values()) > 1e-6
     with pytest.raises(SurveyError, match="unknown raking rule 'fast'"):
         rake(people, {"sex": SEX}, rule="fast")
+    with pytest.raises(SurveyError, match="R's rake has no bounds"):
+        rake(people, {"sex": SEX}, rule="r", bounds=(0.5, 2))

@@ -75,6 +75,8 @@ def rake(
         raise SurveyError("raking needs max_iter >= 1 and epsilon > 0")
     if rule not in RULES:
         raise SurveyError(f"unknown raking rule {rule!r}; use 'gap' or 'r'")
+    if rule == "r" and bounds is not None:
+        raise SurveyError("R's rake has no bounds: bounded raking uses the default rule")
     base = design.domain_weights
     counts = as_counts(
         normalise_margins(margins),
