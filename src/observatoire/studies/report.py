@@ -130,6 +130,16 @@ def _with_mark(view: ResultsView, code: str, indicator: str, category: str | Non
     return f"{text} {mark[0]}" if mark else text
 
 
+def _margin_order(view: ResultsView) -> Any:
+    """Sort key putting achieved margins in study.yaml's order of margins and codes."""
+    order = {
+        (m.variable, code): (i, j)
+        for i, m in enumerate(view.study.margins)
+        for j, code in enumerate(m.targets)
+    }
+    return lambda row: order.get((row["variable"], row["category"]), (len(order), 0))
+
+
 def _method(view: ResultsView) -> dict[str, Any]:
     study = view.study
     z = float(norm.ppf(0.5 + study.confidence / 2))
@@ -155,7 +165,7 @@ def _method(view: ResultsView) -> dict[str, Any]:
                         "achieved": formats.count(r["achieved"]),
                         "n": formats.count(r["sample_n"]),
                     }
-                    for r in w.achieved.iter_rows(named=True)
+                    for r in sorted(w.achieved.iter_rows(named=True), key=_margin_order(view))
                 ],
             }
         )
