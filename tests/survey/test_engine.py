@@ -91,6 +91,8 @@ def test_domain_keeps_the_design_and_counts_only_domain_psus() -> None:
         ({"ids": "psu", "strata": "g", "weights": "w"}, "PSU codes are reused across strata"),
         ({"ids": "psu", "fpc": "n", "weights": "w"}, "smaller than the sample"),
         ({"lonely_psu": "collapse"}, "unknown lonely_psu policy"),
+        ({"ids": ["s", "psu"], "fpc": "n"}, "one per stage"),
+        ({"ids": "psu", "fpc": "w"}, "varies within"),
     ],
 )
 def test_bad_designs_say_what_is_wrong(kwargs: dict, message: str | None) -> None:
@@ -201,3 +203,21 @@ def test_domain_covariance_from_sufficient_statistics_equals_the_score_matrix(id
     np.testing.assert_allclose(fast.vcov, reference, rtol=1e-10, atol=1e-14)
     diagonal = mean(design, ["y", "z"], by="g").vcov
     np.testing.assert_allclose(np.diag(diagonal), np.diag(reference), rtol=1e-10)
+
+
+def test_contrasts_match_r_svycontrast() -> None:
+    frame = pl.read_csv(
+        Path(__file__).parent / "conformance" / "rsurvey" / "data" / "apiclus1.csv",
+        null_values=[""],
+        infer_schema_length=None,
+    )
+    design = Design.from_frame(frame, ids="dnum", weights="pw", fpc="fpc")
+    # svycontrast(svyby(~api00, ~I(stype=="E"), dclus1, svymean, covmat=TRUE), c(-1, 1))
+    rest = domain_vs_rest(design, "api00", pl.col("stype") == "E")
+    assert rest["estimate"][0] == pytest.approx(22.0475427350427, rel=1e-12)
+    assert rest["se"][0] == pytest.approx(13.6284507811508, rel=1e-12)
+    # svycontrast(svyby(~api00, ~stype, dclus1, svymean, covmat=TRUE), c(-1, 1, 0))
+    by_type = mean(design, "api00", by="stype", covariance=True)
+    contrast = difference(by_type, 0, 1)
+    assert contrast.estimate == pytest.approx(-30.296626984127, rel=1e-12)
+    assert contrast.se == pytest.approx(30.0276061918454, rel=1e-12)

@@ -200,9 +200,10 @@ class Design:
             stages.append(nested)
         clusters = tuple(stages)
 
-        if len(fpc_columns) > len(clusters):
+        if fpc_columns and len(fpc_columns) != len(clusters):
             raise SurveyError(
-                f"{len(fpc_columns)} fpc columns for {len(clusters)} sampling stage(s)",
+                f"{len(fpc_columns)} fpc column(s) for {len(clusters)} sampling stage(s): give "
+                "one per stage, or none",
                 field="fpc",
             )
         sampsize = [

@@ -154,9 +154,13 @@ def _layout(design: Design, stage: int, multiplier: np.ndarray, present: np.ndar
     lonely_present = structure.lonely & stratum_present
     if np.any(lonely_present) and policy == "fail":
         code = int(np.flatnonzero(lonely_present)[0])
-        label = design.stratum_label(code) if stage == 0 else f"unit {code + 1}"
+        where = (
+            f"stratum {design.stratum_label(code)} has only one PSU"
+            if stage == 0
+            else f"unit {code + 1} of stage {stage} (in sorted order) has one sampled unit"
+        )
         raise SurveyError(
-            f"stratum {label} has only one PSU at stage {stage + 1}; choose a lonely_psu policy "
+            f"{where} at stage {stage + 1}; choose a lonely_psu policy "
             "(remove, adjust, average, certainty) or merge strata"
         )
     centre = ~(structure.lonely & (policy == "adjust"))
