@@ -171,27 +171,33 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
                     },
                 ],
             },
-            {
-                "width": 150 if previous is not None else 80,
-                "height": {"step": 22},
-                "data": {"values": table},
-                "mark": {"type": "text", "fontSize": 12},
-                "encoding": {
-                    "y": {**y, "axis": None},
-                    "x": {"field": "column", "type": "nominal", "title": None,
-                          "axis": {"orient": "top", "labelAngle": 0, "labelFontWeight": "bold"},
-                          "sort": None},
-                    "text": {"field": "text"},
-                    "color": {"condition": {"test": f"datum.column != '{table[0]['column']}'",
-                                            "value": "#777777"}, "value": INK},
-                },
-            },
+            _text_columns(y, table, 75 * len({row["column"] for row in table})),
         ],
         "spacing": 6,
     }  # fmt: skip
     subtitle = f"Base : ensemble ({formats.millions(study.population_total)} de personnes)"
     return Chart(f"{q.code.lower()}-bands", q.short_label, _frame(spec, study, q.short_label,
                                                                    subtitle))  # fmt: skip
+
+
+def _text_columns(y: dict[str, Any], rows: list[dict[str, str]], width: int) -> dict[str, Any]:
+    """A view of figures printed beside bars: one text column per `column`, first one in ink."""
+    first = rows[0]["column"] if rows else ""
+    return {
+        "width": width,
+        "height": {"step": 22},
+        "data": {"values": rows},
+        "mark": {"type": "text", "fontSize": 12},
+        "encoding": {
+            "y": {**y, "axis": None},
+            "x": {"field": "column", "type": "nominal", "title": None, "sort": None,
+                  "axis": {"orient": "top", "labelAngle": 0, "labelFontWeight": "bold",
+                           "labelLimit": 160}},
+            "text": {"field": "text"},
+            "color": {"condition": {"test": f"datum.column != '{first}'", "value": "#777777"},
+                      "value": INK},
+        },
+    }  # fmt: skip
 
 
 def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
@@ -222,9 +228,18 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
     ]
     y = {"field": "item", "type": "nominal", "sort": [labels[k] for k in order], "title": None,
          "axis": {"labelLimit": 320, "labelPadding": 6}}  # fmt: skip
-    spec = {
-        "width": 420,
-        "height": {"step": 26},
+    groups = [
+        {"item": labels[r["question"]], "column": r["category_label"],
+         "text": formats.percent(r["estimate"])}
+        for g in q.groups
+        for r in national.filter(
+            pl.col("question").str.starts_with(f"{q.code}.")
+            & (pl.col("indicator") == "group") & (pl.col("category") == g.code)
+        ).iter_rows(named=True)
+    ]  # fmt: skip
+    bars = {
+        "width": 380,
+        "height": {"step": 22},
         "data": {"values": values},
         "layer": [
             {
@@ -252,7 +267,12 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
             },
         ],
     }  # fmt: skip
-    subtitle = f"{strong.label} : en tête de liste" if strong else "Part des réponses"
+    spec: dict[str, Any] = (
+        {"hconcat": [bars, _text_columns(y, groups, 170 * len(q.groups))], "spacing": 6}
+        if groups else bars
+    )  # fmt: skip
+    subtitle = (f"Classés selon la part « {strong.label.lower()} »" if strong
+                else "Part des réponses")  # fmt: skip
     return Chart(f"{q.code.lower()}-degrees", q.short_label,
                  _frame(spec, study, q.short_label, subtitle))  # fmt: skip
 
