@@ -238,7 +238,7 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
         ).iter_rows(named=True)
     ]  # fmt: skip
     bars = {
-        "width": 380,
+        "width": 340,
         "height": {"step": 22},
         "data": {"values": values},
         "layer": [
@@ -268,7 +268,7 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
         ],
     }  # fmt: skip
     spec: dict[str, Any] = (
-        {"hconcat": [bars, _text_columns(y, groups, 170 * len(q.groups))], "spacing": 6}
+        {"hconcat": [bars, _text_columns(y, groups, 125 * len(q.groups))], "spacing": 6}
         if groups else bars
     )  # fmt: skip
     subtitle = (f"Classés selon la part « {strong.label.lower()} »" if strong
