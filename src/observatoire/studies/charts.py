@@ -18,12 +18,13 @@ import vl_convert as vlc
 from observatoire import territory
 from observatoire.studies import formats
 from observatoire.studies.model import Question, Study
+from observatoire.vocabularies import TERRITORY_HEALTH
 
 FONT = "Liberation Sans"
 INK = "#1f2a44"
 BAND_COLOURS = ["#c9d7ea", "#6f93c6", "#1f3f7a"]  # light to dark: low marks to high fragility
 DEGREE_COLOURS = ["#1f3f7a", "#4a6fa8", "#8eaad2", "#d5dfee", "#eeeeee"]
-HEALTH_COLOURS = ["#2f7d5b", "#e0a53a", "#b23a3a"]
+HEALTH_COLOURS = ["#2f7d5b", "#e0a53a", "#b23a3a"]  # territory health: dynamique → sinistré
 CONFIG: dict[str, Any] = {
     "font": FONT,
     "view": {"stroke": None},
@@ -286,7 +287,8 @@ def shares_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
         for r in rows.iter_rows(named=True)
     ]  # fmt: skip
     answers = [t.label for t in q.codes]
-    colours = HEALTH_COLOURS if q.code == "Q1" else None
+    health = [t.code for t in q.codes] == list(TERRITORY_HEALTH.codes)
+    colours = HEALTH_COLOURS if health else None
     colour: dict[str, Any] = (
         {"field": "answer", "type": "nominal", "sort": answers, "legend": None,
          "scale": {"domain": answers, "range": colours}}
