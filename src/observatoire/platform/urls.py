@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("alliances/", include("observatoire.platform.alliances.urls")),
+    path("resultats/", include("observatoire.platform.results.urls")),
     path("", include("observatoire.platform.home.urls")),
     prefix_default_language=False,
 )

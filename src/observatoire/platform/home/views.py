@@ -1,8 +1,23 @@
-"""The home page: what the observatory offers, in two clicks to each part."""
+"""The home page: each part of the observatory, and a region's results, within two clicks."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+
+from observatoire import vocabularies
+from observatoire.platform.results import published
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/index.html")
+    studies = published.studies()
+    study = studies[0] if studies else None
+    regions = study.regions() if study else []
+    return render(
+        request,
+        "home/index.html",
+        {
+            "study": study,
+            "regions": regions,
+            "objectives": vocabularies.OBJECTIVES.choices(get_language() or "fr"),
+        },
+    )
