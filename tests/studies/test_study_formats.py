@@ -16,3 +16,10 @@ def test_marks_and_percentages_read_the_french_way() -> None:
     assert formats.signed(-0.42, share=False) == "−0,4"
     assert formats.value(None, "share") == "–"
     assert (formats.ordinal(1), formats.ordinal(4)) == ("1er", "4e")
+
+
+def test_footers_are_escaped_for_css_not_html() -> None:
+    from observatoire.studies.render import css_string
+
+    assert css_string("Provence-Alpes-Côte d'Azur") == "Provence-Alpes-Côte d'Azur"
+    assert css_string('a "b" \\ </style>') == 'a \\"b\\" \\\\ \\3c /style>'

@@ -21,7 +21,13 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["stylesheet"] = (TEMPLATES / "style.css").read_text("utf-8")
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: str) -> str:
+    """Text as the inside of a CSS string (page footers), safe inside a <style> element."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
 
 
 def render_html(template: str, path: Path, **context: Any) -> str:
