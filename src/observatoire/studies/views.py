@@ -92,11 +92,13 @@ class ResultsView:
         figures: list[FigureRef] = [(q.code, "share", t.code, t.label) for t in options]
         return figures + [(q.code, "group", g.code, g.label) for g in q.groups]
 
-    def scale_items(self, q: Question, territory: str = NATIONAL) -> list[tuple[str, str, float]]:
+    def scale_items(
+        self, q: Question, territory: str = NATIONAL, wave: str | None = None
+    ) -> list[tuple[str, str, float]]:
         """(question code, label, mean) of a scale grid's items in one territory, highest first."""
         items = [
-            (f"{q.code}.{t.code}", t.label, self.estimate(f"{q.code}.{t.code}", "mean",
-                                                          territory=territory))
+            (f"{q.code}.{t.code}", t.label,
+             self.estimate(f"{q.code}.{t.code}", "mean", territory=territory, wave=wave))
             for t in q.items
         ]  # fmt: skip
         return sorted(
@@ -119,11 +121,11 @@ class ResultsView:
             text = (f"{q.short_label} : « {top[1]} » arrive en tête ({formats.mark(top[2])}/10), "
                     f"devant « {second[1]} » ({formats.mark(second[2])}).")  # fmt: skip
             if self.previous is not None:
-                before = self.scale_items_wave(q, self.previous.id)
+                before = self.scale_items(q, wave=self.previous.id)
                 if before and before[0][0] != top[0]:
                     rank = next(i for i, it in enumerate(items, 1) if it[0] == before[0][0])
                     text += (f" En {self.previous.year}, « {before[0][1]} » était en tête "
-                             f"(aujourd'hui au {rank}e rang).")  # fmt: skip
+                             f"(aujourd'hui au {formats.ordinal(rank)} rang).")  # fmt: skip
             return text
         if q.type == "single" and not q.items:
             figure = (("group", q.groups[0].code, q.groups[0].label) if q.groups
@@ -154,12 +156,3 @@ class ResultsView:
             for code, label in self.regions
         ]
         return [(label, v) for label, v in pairs if v is not None]
-
-    def scale_items_wave(self, q: Question, wave: str) -> list[tuple[str, str, float]]:
-        items = [
-            (f"{q.code}.{t.code}", t.label, self.estimate(f"{q.code}.{t.code}", "mean", wave=wave))
-            for t in q.items
-        ]
-        return sorted(
-            ((c, label, m) for c, label, m in items if m is not None), key=lambda x: -x[2]
-        )
