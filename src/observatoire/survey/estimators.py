@@ -107,8 +107,11 @@ def _factor_levels(series: pl.Series) -> list[Any]:
 
 
 def _columns(design: Design, variables: Sequence[str]) -> _Columns:
-    """One column per numeric variable, one 0/1 column per level of a text one (NaN if missing)."""
-    plan: list[tuple[pl.Series, Any]] = []  # (series, level or None), one per output column
+    """One column per numeric variable, one 0/1 column per level of a text one (NaN if missing).
+
+    Built by one Polars selection (parallel) copied once into a column-major NumPy array.
+    """
+    expressions: list[pl.Expr] = []
     names: list[str] = []
     levels: list[str | None] = []
     for name in variables:
@@ -116,22 +119,19 @@ def _columns(design: Design, variables: Sequence[str]) -> _Columns:
             raise SurveyError("variable not found in the data", column=name)
         series = design.data.get_column(name)
         if series.dtype.is_numeric():
-            plan.append((series.cast(pl.Float64), None))
+            expressions.append(pl.col(name).cast(pl.Float64).alias(f"{len(expressions)}"))
             names.append(name)
             levels.append(None)
         elif isinstance(series.dtype, _FACTOR_TYPES):
-            values = _factor_levels(series)
-            text = series.cast(pl.String) if not isinstance(series.dtype, pl.Boolean) else series
-            plan.extend((text, value) for value in values)
-            names.extend([name] * len(values))
-            levels.extend(format_value(value) for value in values)
+            text = pl.col(name) if series.dtype == pl.Boolean else pl.col(name).cast(pl.String)
+            for value in _factor_levels(series):
+                expressions.append((text == value).cast(pl.Float64).alias(f"{len(expressions)}"))
+                names.append(name)
+                levels.append(format_value(value))
         else:
             raise SurveyError(f"cannot estimate a {series.dtype} variable", column=name)
-    matrix = np.empty((design.n, len(plan)), order="F")
-    for j, (series, value) in enumerate(plan):
-        column = series if value is None else (series == value).cast(pl.Float64)
-        matrix[:, j] = column.to_numpy() if not column.null_count() else column.fill_null(np.nan)
-    return _Columns(matrix, names, levels)
+    matrix = design.data.select(expressions).to_numpy(order="c", writable=True)
+    return _Columns(np.asarray(matrix, dtype=np.float64), names, levels)
 
 
 def _valid_rows(
@@ -229,6 +229,13 @@ def _table(
     return pl.DataFrame(columns, strict=False)
 
 
+def _domain_sums(weights: np.ndarray, masks: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Weighted sums (m, K, D) of the columns of y in each domain, for m weight columns."""
+    if weights.shape[1] == 1:  # one matrix product reads y once
+        return np.asarray(((weights * masks).T @ y).T[None])
+    return np.stack([(weights * masks[:, [d]]).T @ y for d in range(masks.shape[1])], axis=2)
+
+
 def _linear(
     design: Design,
     variables: Sequence[str] | str,
@@ -246,13 +253,14 @@ def _linear(
     cells = domains(design, by_names)
     valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
     y = columns.values
-    np.copyto(y, 0.0, where=~valid[:, None] | np.isnan(y))
+    if not valid.all():  # rows with a missing value leave the estimate (na_rm)
+        y[~valid] = 0.0
     masks = np.stack([c.mask & valid for c in cells], axis=1)  # (n, D)
     k, n_domains = y.shape[1], masks.shape[1]
 
     def point(weights: np.ndarray) -> np.ndarray:
         """Estimates (m, K*D) for m weight columns, variable-major."""
-        sums = np.einsum("nm,nd,nk->mkd", weights, masks, y, optimize=True)
+        sums = _domain_sums(weights, masks, y)
         if statistic == "mean":
             sums = sums / (weights.T @ masks)[:, None, :]
         return sums.reshape(weights.shape[1], k * n_domains)
@@ -273,7 +281,8 @@ def _linear(
         vcov = domain_variances(design, y, domain_w, centres, scales, covariance=True)
     else:
         vcov = np.full((estimate.shape[0], estimate.shape[0]), np.nan)
-        np.fill_diagonal(vcov, domain_variances(design, y, domain_w, centres, scales))
+        variances = domain_variances(design, y, domain_w, centres, scales, overwrite=not deff)
+        np.fill_diagonal(vcov, variances)
     counts = masks.sum(axis=0)
     deffs = None
     if deff:
@@ -400,7 +409,7 @@ def ratio(
     n_domains = masks.shape[1]
 
     def point(weights: np.ndarray) -> np.ndarray:
-        sums = np.einsum("nm,nd,nk->mkd", weights, masks, values, optimize=True)
+        sums = _domain_sums(weights, masks, values)
         ratios = [sums[:, i, :] / sums[:, j, :] for i, j in pairs]
         return np.stack(ratios, axis=1).reshape(weights.shape[1], len(pairs) * n_domains)
 

@@ -209,6 +209,7 @@ def domain_variances(
     scales: np.ndarray,
     *,
     covariance: bool = False,
+    overwrite: bool = False,
 ) -> np.ndarray:
     """Variances (J·D,) or covariance (J·D, J·D) of the totals of w·1_d·(y_j − c_jd) / s_jd.
 
@@ -217,7 +218,8 @@ def domain_variances(
     with one effective stage, this works from sufficient statistics per unit and domain (sums of
     w·y and of w), never building the (n, J·D) score matrix; otherwise it falls back on
     `total_variance`. Each domain's variance treats its strata as R's `svyby` does (a domain is
-    a subset of its own, which matters for the "average" lonely-PSU policy).
+    a subset of its own, which matters for the "average" lonely-PSU policy). `overwrite` lets
+    it use `y` as workspace.
     """
     k, n_domains = y.shape[1], domain_weights.shape[1]
     single_stage = len(design.clusters) == 1 or design.fpc[0] is None
@@ -235,6 +237,13 @@ def domain_variances(
     structure = shared.stage
     n_strata = structure.n_h.shape[0]
     per_domain = design.lonely_psu == "average"
+    in_domains = domain_weights != 0
+    if not covariance and not per_domain and structure.to_units is None:
+        membership = in_domains.sum(axis=1)
+        if membership.max(initial=0) <= 1:  # one row, one unit, one domain: a single pass
+            code = np.where(membership == 1, in_domains.argmax(axis=1), -1)
+            workspace = y if overwrite else y.copy()
+            return _partition_variances(shared, workspace, domain_weights, code, centres, scales)
     units, totals, sums, weights, corrections = [], [], [], [], []
     for d in range(n_domains):
         layout = (
@@ -263,7 +272,10 @@ def domain_variances(
     for d in range(n_domains):
         for e in range(d, n_domains):
             block = -(sums[d].T * corrections[d]) @ sums[e]
-            if units[d] is None and units[e] is None:  # all units in both
+            if units[d] is None and units[e] is None and d == e:  # all units: a Gram matrix
+                root = totals[d] * np.sqrt(weights[d])[:, None]
+                block += root.T @ root
+            elif units[d] is None and units[e] is None:
                 block += (totals[d].T * weights[d]) @ totals[e]
             else:
                 common, in_d, in_e = _common_units(units[d], units[e], structure)
@@ -272,6 +284,54 @@ def domain_variances(
             full[:, d, :, e] = block
             full[:, e, :, d] = block.T
     return full.reshape(k * n_domains, k * n_domains)
+
+
+def _partition_variances(
+    layout: _Layout,
+    y: np.ndarray,
+    domain_weights: np.ndarray,
+    code: np.ndarray,
+    centres: np.ndarray,
+    scales: np.ndarray,
+) -> np.ndarray:
+    """Variances when every row is its own unit and belongs to one domain at most (`code`,
+    -1 for none), from sums over rows: with T = w (y - c) / s,
+
+        sum of weight T^2 = (sum weight w^2 y^2 - 2 c sum weight w^2 y + c^2 sum weight w^2) / s^2
+
+    and stratum sums of T = (sum w y - c sum w) / s. Works in place on `y` (five passes, no
+    (n, J) temporary)."""
+    structure = layout.stage
+    n_domains = domain_weights.shape[1]
+    rows = np.flatnonzero(code >= 0)
+    member = code[rows]
+    w = domain_weights[rows, member]
+    omega = layout.unit_weight[rows]
+    n_strata = structure.n_h.shape[0]
+    cells = structure.unit_stratum[rows] * n_domains + member
+
+    def grouped(groups: np.ndarray, size: int, values: np.ndarray) -> sp.csr_matrix:
+        return sp.csr_matrix((values, (groups, rows)), shape=(size, y.shape[0]))
+
+    wy = y
+    wy *= domain_weights.sum(axis=1)[:, None]  # rows outside every domain become 0
+    cell_wy = (grouped(cells, n_strata * n_domains, np.ones(rows.shape[0])) @ wy).reshape(
+        n_strata, n_domains, -1
+    )
+    cell_w = np.bincount(cells, weights=w, minlength=n_strata * n_domains).reshape(
+        n_strata, n_domains
+    )
+    linear = grouped(member, n_domains, omega * w) @ wy  # sum weight w^2 y, (D, J)
+    np.square(wy, out=wy)
+    quadratic = grouped(member, n_domains, omega) @ wy  # sum weight w^2 y^2
+    constant = np.bincount(member, weights=omega * w * w, minlength=n_domains)  # sum weight w^2
+    c, s = centres.T, scales.T  # (D, J)
+    squares = (quadratic - 2 * c * linear + c * c * constant[:, None]) / (s * s)
+    sums = (cell_wy - c[None] * cell_w[:, :, None]) / s[None]
+    factor_h = np.bincount(structure.unit_stratum, weights=layout.unit_weight, minlength=n_strata)
+    correction = np.where(layout.centre, factor_h / structure.n_h**2, 0.0)
+    result = squares - np.einsum("h,hdj->dj", correction, sums * sums)
+    return np.asarray(result.T.reshape(-1))
 
 
 def _unit_scores(
