@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from observatoire import territory
+from observatoire.cli.app import main
 from observatoire.studies import StudyInvalid, load_study
 from observatoire.studies.schema import study_schema
 
@@ -22,6 +24,15 @@ def _edit(folder: Path, change: object) -> None:
 
 def test_the_published_schema_is_a_valid_json_schema() -> None:
     Draft202012Validator.check_schema(study_schema())
+
+
+def test_the_schema_command_prints_the_published_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["study", "schema"])
+    assert exit_info.value.code == 0
+    assert json.loads(capsys.readouterr().out) == study_schema()
 
 
 def test_the_demo_study_loads_with_its_vocabularies(demo: Path) -> None:

@@ -55,6 +55,14 @@ def run(
                   highlight=False)  # fmt: skip
 
 
+@app.command("schema")
+def schema() -> None:
+    """Print the published JSON Schema of study.yaml."""
+    from observatoire.studies.schema import SCHEMA_PATH
+
+    typer.echo(SCHEMA_PATH.read_text("utf-8"), nl=False)
+
+
 @app.command("generate-demo")
 def generate_demo(folder: FolderArg) -> None:
     """Write the synthetic respondents of the demo study where its study.yaml names them."""

@@ -18,6 +18,7 @@ from observatoire.errors import InputError
 from observatoire.studies.charts import study_charts, write_charts
 from observatoire.studies.compute import StudyResults, compute_study
 from observatoire.studies.factsheets import write_factsheets
+from observatoire.studies.model import load_study
 from observatoire.studies.report import write_report
 from observatoire.studies.summary import write_summary
 from observatoire.studies.tables import write_tables
@@ -38,8 +39,6 @@ class RunReport:
 
 def step_count(folder: Path | str) -> int:
     """How many progress steps a run of this study reports (for a progress bar's total)."""
-    from observatoire.studies.model import load_study
-
     waves = len(load_study(folder).waves)
     return 1 + 2 * waves + 1 + len(OUTPUT_STEPS) + 1
 
