@@ -7,13 +7,14 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from observatoire.survey import Design, SurveyError, mean, rake
+from observatoire.survey import Design, SurveyError, calibrate, mean, poststratify, rake, trim
 from observatoire.survey.banner import (
     Band,
     BannerSettings,
     BannerVariable,
     Question,
     banner,
+    variance,
 )
 from observatoire.survey.tests import difference, domain_vs_rest
 
@@ -250,3 +251,55 @@ def test_footnote_states_every_setting(raked: Design) -> None:
 def test_bad_requests_say_what_is_wrong(raked: Design, call, message: str) -> None:
     with pytest.raises(SurveyError, match=message):
         call(raked)
+
+
+def _designs(frame: pl.DataFrame, raked: Design) -> dict[str, Design]:
+    plain = Design.from_frame(frame, strata="region", weights="w")
+    total = float(plain.weights.sum())
+    with_fpc = Design.from_frame(
+        frame.with_columns(pl.lit(5000).alias("N")), strata="region", fpc="N"
+    )
+    ages = {"18-34": 0.28 * total, "35-59": 0.4 * total, "60+": 0.32 * total}
+    return {
+        "raked": raked,
+        "plain": plain,
+        "fpc": with_fpc,
+        "domain": raked.subset(pl.col("region") != "D"),
+        "poststratified": poststratify(plain, "age", ages),
+        "linear": calibrate(plain, {"(Intercept)": total, "w": 1.3 * float(frame["w"].sum())}),
+        "logit": calibrate(plain, margins={"age": ages}, method="logit", bounds=(0.5, 2.0)),
+        "trimmed then raked": rake(trim(plain, upper=1.9), {"age": ages}),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["raked", "plain", "fpc", "domain", "poststratified", "linear", "logit", "trimmed then raked"],
+)
+def test_sufficient_statistics_equal_scores_through_total_variance(
+    frame: pl.DataFrame, raked: Design, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    design = _designs(frame, raked)[name]
+    assert variance._fast_path_applies(design) and variance._low_rank(design) is not None
+    fast = banner(design, QUESTIONS, ["age", "sexe"]).table
+    monkeypatch.setattr(variance, "_fast_path_applies", lambda design: False)
+    slow = banner(design, QUESTIONS, ["age", "sexe"]).table
+    for column in ("se", "rest_difference_se", "p_value"):
+        got, want = fast[column].to_numpy(), slow[column].to_numpy()
+        assert np.isnan(got).tolist() == np.isnan(want).tolist()
+        assert got[~np.isnan(got)] == pytest.approx(want[~np.isnan(want)], rel=1e-9)
+    assert fast["letters"].to_list() == slow["letters"].to_list()
+    assert fast["vs_rest"].to_list() == slow["vs_rest"].to_list()
+
+
+def test_clustered_designs_take_the_general_path(frame: pl.DataFrame) -> None:
+    clustered = Design.from_frame(
+        frame.with_row_index("id").with_columns((pl.col("id") // 4).alias("psu")),
+        ids="psu",
+        weights="w",
+    )
+    assert not variance._fast_path_applies(clustered)
+    table = banner(clustered, QUESTIONS[:1], ["age"]).table
+    expected = mean(clustered.subset(pl.col("sante").is_not_null()), "sante", by="age").table
+    cells = _cells(table, "sante", "mean", "age").sort("column_level")
+    assert cells["se"].to_numpy() == pytest.approx(expected["se"].to_numpy(), rel=1e-9)

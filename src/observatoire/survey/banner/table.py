@@ -1,0 +1,468 @@
+"""Banner tables: question rows × profile columns, with bases, intervals and markers.
+
+The conventions are in the package docstring (`observatoire.survey.banner`) and in
+`Banner.footnote()`; the variances come from `observatoire.survey.banner.variance`.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from observatoire.survey.banner.variance import Cells, cell_variances
+from observatoire.survey.design import Design
+from observatoire.survey.errors import SurveyError
+from observatoire.survey.linearization import degrees_of_freedom
+
+Kind = Literal["categorical", "scale", "numeric"]
+Correction = Literal["none", "bonferroni", "bh"]
+TOTAL = "Total"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A net of a numeric scale: marks from `low` to `high` inclusive, e.g. Band("8–10", 8, 10)."""
+
+    label: str
+    low: float
+    high: float
+
+
+FRAGILITY_BANDS = (Band("1–5", 1, 5), Band("6–7", 6, 7), Band("8–10", 8, 10))
+"""The observatory's reading of 1–10 marks (IMPACT-Citoyens: 8–10 = "fragilité importante")."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the banner's rows.
+
+    * `categorical`: one row per level (share of respondents), levels in `levels` order when
+      given (code → label), else sorted values;
+    * `scale`: one row per band (share), then the mean when `mean` is true;
+    * `numeric`: the mean only.
+    Respondents with no answer (null) are left out of the question's bases.
+    """
+
+    column: str
+    label: str | None = None
+    kind: Kind = "categorical"
+    bands: tuple[Band, ...] = FRAGILITY_BANDS
+    mean: bool = True
+    levels: Mapping[Any, str] | None = None
+
+
+@dataclass(frozen=True)
+class BannerVariable:
+    """A profile variable of the banner's columns; `levels` (code → label) orders and names them."""
+
+    column: str
+    label: str | None = None
+    levels: Mapping[Any, str] | None = None
+
+
+@dataclass(frozen=True)
+class BannerSettings:
+    """Settings of a banner; all of them are stated in the footnote."""
+
+    confidence: float = 0.95
+    significance: tuple[float, float] = (0.95, 0.90)
+    correction: Correction = "none"
+    small_base: int = 30
+    minimum_base: int = 10
+    letters: bool = True
+
+    def __post_init__(self) -> None:
+        first, second = self.significance
+        if not 0 < second <= first < 1 or not 0 < self.confidence < 1:
+            raise SurveyError(
+                "significance levels must satisfy 0 < second ≤ first < 1 "
+                f"(got {self.significance}) and confidence 0 < level < 1"
+            )
+        if self.correction not in ("none", "bonferroni", "bh"):
+            raise SurveyError(f"unknown correction {self.correction!r}; use none, bonferroni, bh")
+        if self.minimum_base < 0 or self.small_base < 0:
+            raise SurveyError("bases thresholds must not be negative")
+
+
+@dataclass(frozen=True)
+class Banner:
+    """A computed banner: the tidy table (one row per question row × column) and its settings."""
+
+    table: pl.DataFrame
+    columns: pl.DataFrame
+    settings: BannerSettings
+    df: int
+    questions: tuple[Question, ...] = field(default=())
+
+    def footnote(self, language: str = "fr") -> str:
+        """The conventions and settings, in one paragraph an analyst can paste under a table."""
+        return footnote(self.settings, self.df, language)
+
+
+def _percent(value: float, language: str) -> str:
+    text = f"{value * 100:g}"
+    return f"{text.replace('.', ',')} %" if language == "fr" else f"{text}%"
+
+
+def footnote(settings: BannerSettings, df: int, language: str = "fr") -> str:
+    """State bases, intervals, markers, correction and thresholds (French or English)."""
+    first, second = (_percent(level, language) for level in settings.significance)
+    confidence = _percent(settings.confidence, language)
+    correction = {
+        "fr": {
+            "none": "sans correction",
+            "bonferroni": "correction de Bonferroni",
+            "bh": "correction de Benjamini–Hochberg",
+        },
+        "en": {
+            "none": "no correction",
+            "bonferroni": "Bonferroni correction",
+            "bh": "Benjamini–Hochberg correction",
+        },
+    }[language][settings.correction]
+    if language == "fr":
+        return (
+            "Pourcentages et moyennes pondérés, calculés sur les répondants ayant répondu. "
+            "Bases : non pondérée (n), pondérée et effective (Kish). "
+            f"Intervalles de confiance à {confidence} (t de Student, {df} degrés de liberté, "
+            "variance par linéarisation tenant compte du plan et du redressement). "
+            f"▲/▼ : significativement supérieur/inférieur au reste de l'échantillon à {first}, "
+            f"△/▽ à {second}. Lettres : supérieur à la colonne indiquée de la même variable, "
+            f"majuscule à {first}, minuscule à {second}. Tests ligne par ligne au sein de chaque "
+            f"variable de colonnes, {correction}. Base inférieure à {settings.small_base} : "
+            f"signalée, sans test ; inférieure à {settings.minimum_base} : résultat masqué."
+        )
+    return (
+        "Weighted percentages and means among respondents who answered. "
+        "Bases: unweighted (n), weighted and effective (Kish). "
+        f"{confidence} confidence intervals (Student's t, {df} degrees of freedom, linearised "
+        "variance accounting for the design and the weighting). "
+        f"▲/▼: significantly higher/lower than the rest of the sample at {first}, △/▽ at "
+        f"{second}. Letters: higher than the column with that letter in the same variable, "
+        f"uppercase at {first}, lowercase at {second}. Tests row by row within each banner "
+        f"variable, {correction}. Base under {settings.small_base}: flagged, not tested; "
+        f"under {settings.minimum_base}: result suppressed."
+    )
+
+
+# --- rows and columns as matrices ---------------------------------------------------------------
+
+
+@dataclass
+class _Rows:
+    """Question rows: values (n × R), the question of each row, and their description."""
+
+    values: np.ndarray
+    answered: np.ndarray  # (n × Q) bool: valid answer to each question
+    question_of_row: np.ndarray  # (R,) index into questions
+    meta: list[dict[str, Any]]
+
+
+def _levels(series: pl.Series, given: Mapping[Any, str] | None, what: str) -> list[tuple[Any, str]]:
+    present = series.drop_nulls().unique().sort().to_list()
+    if given is None:
+        return [(value, str(value)) for value in present]
+    unknown = sorted(set(present) - set(given), key=str)
+    if unknown:
+        raise SurveyError(f"{what}: value {unknown[0]!r} has no label in the given levels")
+    return list(given.items())
+
+
+def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
+    values: list[np.ndarray] = []
+    answered: list[np.ndarray] = []
+    question_of_row: list[int] = []
+    meta: list[dict[str, Any]] = []
+    for index, question in enumerate(questions):
+        if question.column not in data.columns:
+            raise SurveyError(f"question column {question.column!r} is not in the data")
+        series = data.get_column(question.column)
+        valid = series.is_not_null().to_numpy()
+        answered.append(valid)
+        label = question.label or question.column
+        rows: list[tuple[str, str, str, np.ndarray]] = []
+        if question.kind == "categorical":
+            for level, level_label in _levels(series, question.levels, question.column):
+                hits = (series == level).fill_null(False).to_numpy()
+                rows.append((str(level), level_label, "share", hits.astype(np.float64)))
+        else:
+            if not series.dtype.is_numeric():
+                raise SurveyError(
+                    f"question {question.column!r} is {question.kind} but holds {series.dtype}"
+                )
+            numbers = series.cast(pl.Float64).fill_null(0.0).to_numpy()
+            if question.kind == "scale":
+                for band in question.bands:
+                    inside = (numbers >= band.low) & (numbers <= band.high) & valid
+                    rows.append((band.label, band.label, "share", inside.astype(np.float64)))
+            if question.kind == "numeric" or question.mean:
+                rows.append(("mean", "Moyenne", "mean", numbers))
+        for row, row_label, statistic, column in rows:
+            values.append(column)
+            question_of_row.append(index)
+            meta.append(
+                {
+                    "question": question.column,
+                    "question_label": label,
+                    "row": row,
+                    "row_label": row_label,
+                    "statistic": statistic,
+                }
+            )
+    return _Rows(
+        values=np.column_stack(values),
+        answered=np.column_stack(answered),
+        question_of_row=np.asarray(question_of_row),
+        meta=meta,
+    )
+
+
+def _letters(count: int) -> list[str]:
+    alphabet = string.ascii_uppercase
+    return [alphabet[i % 26] * (i // 26 + 1) for i in range(count)]
+
+
+def _banner_columns(
+    design: Design, variables: Sequence[BannerVariable]
+) -> tuple[np.ndarray, pl.DataFrame]:
+    """Column indicators (n × C, Total first, within the design's domain) and their description."""
+    indicators = [design.in_domain]
+    rows: list[dict[str, Any]] = [
+        {
+            "column_variable": None,
+            "column_variable_label": TOTAL,
+            "column_level": None,
+            "column_label": TOTAL,
+            "column_letter": None,
+            "group": -1,
+        }
+    ]
+    for group, variable in enumerate(variables):
+        if variable.column not in design.data.columns:
+            raise SurveyError(f"banner column {variable.column!r} is not in the data")
+        series = design.data.get_column(variable.column)
+        levels = _levels(series, variable.levels, variable.column)
+        for (level, label), letter in zip(levels, _letters(len(levels)), strict=True):
+            indicators.append((series == level).fill_null(False).to_numpy() & design.in_domain)
+            rows.append(
+                {
+                    "column_variable": variable.column,
+                    "column_variable_label": variable.label or variable.column,
+                    "column_level": str(level),
+                    "column_label": label,
+                    "column_letter": letter,
+                    "group": group,
+                }
+            )
+    return np.column_stack(indicators), pl.DataFrame(rows)
+
+
+def _adjust(p_values: np.ndarray, family: np.ndarray, method: Correction) -> np.ndarray:
+    """Multiple-comparison adjustment of p-values within each family (NaN = not tested)."""
+    adjusted = p_values.copy()
+    if method == "none":
+        return adjusted
+    for code in np.unique(family):
+        members = np.flatnonzero((family == code) & ~np.isnan(p_values))
+        if members.size == 0:
+            continue
+        if method == "bonferroni":
+            adjusted[members] = np.minimum(p_values[members] * members.size, 1.0)
+        else:
+            adjusted[members] = stats.false_discovery_control(p_values[members], method="bh")
+    return adjusted
+
+
+def banner(
+    design: Design,
+    questions: Sequence[Question],
+    columns: Sequence[str | BannerVariable],
+    *,
+    settings: BannerSettings | None = None,
+) -> Banner:
+    """Compute a banner of `questions` (rows) × Total and the levels of `columns`.
+
+    >>> import polars as pl
+    >>> from observatoire.survey import Design
+    >>> frame = pl.DataFrame({"q": [2, 9, 7, 4] * 10, "sexe": ["F", "H"] * 20, "w": [1.0] * 40})
+    >>> table = banner(
+    ...     Design.from_frame(frame, weights="w"), [Question("q", kind="scale")], ["sexe"]
+    ... ).table
+    >>> table.filter(pl.col("column_label") == "Total")["estimate"].to_list()
+    [0.5, 0.25, 0.25, 5.5]
+    """
+    settings = settings or BannerSettings()
+    if not questions:
+        raise SurveyError("a banner needs at least one question")
+    variables = [BannerVariable(c) if isinstance(c, str) else c for c in columns]
+    rows = _question_rows(design.data, questions)
+    indicators, column_meta = _banner_columns(design, variables)
+    weights = design.domain_weights
+    answered = rows.answered[:, rows.question_of_row]  # (n × R)
+    in_cell = indicators.astype(np.float64)
+    weighted = answered * weights[:, None]
+    base = weighted.T @ in_cell  # (R × C) weighted bases
+    totals = (weighted * rows.values).T @ in_cell
+    counts = answered.T.astype(np.float64) @ in_cell
+    squares = (answered * (weights**2)[:, None]).T @ in_cell
+    all_base, all_totals = base[:, :1], totals[:, :1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = totals / base
+        effective = base**2 / squares
+        rest_base = all_base - base
+        rest_estimate = (all_totals - totals) / rest_base
+    rest_counts = counts[:, :1] - counts
+
+    df = degrees_of_freedom(design)
+    groups = column_meta.get_column("group").to_numpy()
+    tested = (counts >= max(settings.small_base, 1)) & (counts >= settings.minimum_base)
+    cells = Cells(
+        design=design,
+        values=np.asfortranarray(rows.values),
+        weighted=np.asfortranarray(weighted),
+        indicators=np.asfortranarray(indicators),
+        groups=groups,
+        estimate=np.nan_to_num(estimate),
+        base=np.where(base > 0, base, 1.0),
+        rest_estimate=np.nan_to_num(rest_estimate),
+        rest_base=np.where(rest_base > 0, rest_base, 1.0),
+    )
+    variances = cell_variances(cells, settings.letters)
+    pairs = variances.pairs
+    if len(pairs):
+        a, b = pairs[:, 1].astype(np.int64), pairs[:, 2].astype(np.int64)
+        r = pairs[:, 0].astype(np.int64)
+        keep = tested[r, a] & tested[r, b]
+        pairs = np.column_stack([r, a, b, estimate[r, a] - estimate[r, b], pairs[:, 3]])[keep]
+    return _assemble(
+        rows,
+        column_meta,
+        settings,
+        df,
+        tuple(questions),
+        estimate=estimate,
+        variance=variances.cells,
+        base=base,
+        counts=counts,
+        effective=effective,
+        rest_estimate=rest_estimate,
+        rest_variance=variances.differences,
+        compared=tested & (rest_counts >= max(settings.small_base, 1)) & (groups >= 0)[None, :],
+        pairs=pairs,
+    )
+
+
+def _p_value(diff: Any, var: Any, df: int) -> Any:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.abs(diff) / np.sqrt(var)
+    return np.where(np.asarray(var) > 0, 2 * stats.t.sf(t, df), np.nan)
+
+
+def _marker(p_value: np.ndarray, higher: np.ndarray, settings: BannerSettings) -> np.ndarray:
+    first, second = (1 - level for level in settings.significance)
+    with np.errstate(invalid="ignore"):
+        strong, weak = p_value < first, (p_value >= first) & (p_value < second)
+    return np.select(
+        [strong & higher, strong & ~higher, weak & higher, weak & ~higher],
+        ["▲", "▼", "△", "▽"],
+        default="",
+    )
+
+
+def _pair_letters(
+    pairs: np.ndarray,
+    groups: np.ndarray,
+    letters: list[str],
+    shape: tuple[int, int],
+    settings: BannerSettings,
+    df: int,
+) -> np.ndarray:
+    """For each cell, the letters of the same variable's columns it is significantly above."""
+    found: list[list[tuple[int, str]]] = [[] for _ in range(shape[0] * shape[1])]
+    if len(pairs):
+        r, a, b = (pairs[:, i].astype(np.int64) for i in range(3))
+        p = _adjust(
+            _p_value(pairs[:, 3], pairs[:, 4], df),
+            r * (groups.max() + 2) + groups[a],
+            settings.correction,
+        )
+        first, second = (1 - level for level in settings.significance)
+        for row, col_a, col_b, diff, p_value in zip(r, a, b, pairs[:, 3], p, strict=True):
+            if not p_value < second:
+                continue
+            high, low = (col_a, col_b) if diff > 0 else (col_b, col_a)
+            letter = letters[low] if p_value < first else letters[low].lower()
+            found[row * shape[1] + high].append((low, letter))
+    return np.array(["".join(letter for _, letter in sorted(cell)) for cell in found])
+
+
+def _assemble(
+    rows: _Rows,
+    column_meta: pl.DataFrame,
+    settings: BannerSettings,
+    df: int,
+    questions: tuple[Question, ...],
+    *,
+    estimate: np.ndarray,
+    variance: np.ndarray,
+    base: np.ndarray,
+    counts: np.ndarray,
+    effective: np.ndarray,
+    rest_estimate: np.ndarray,
+    rest_variance: np.ndarray,
+    compared: np.ndarray,
+    pairs: np.ndarray,
+) -> Banner:
+    """Intervals, markers, flags and suppression; one tidy row per question row × column."""
+    n_rows, n_columns = estimate.shape
+    groups = column_meta.get_column("group").to_numpy()
+    is_share = np.array([meta["statistic"] == "share" for meta in rows.meta])[:, None]
+    se = np.sqrt(variance)
+    quantile = stats.t.ppf(0.5 + settings.confidence / 2, df)
+    low, high = estimate - quantile * se, estimate + quantile * se
+    low = np.where(is_share, np.clip(low, 0, 1), low)
+    high = np.where(is_share, np.clip(high, 0, 1), high)
+
+    diff = estimate - rest_estimate
+    p_rest = np.where(compared, _p_value(diff, rest_variance, df), np.nan)
+    family = np.arange(n_rows)[:, None] * (groups.max() + 2) + groups[None, :]
+    p_rest = _adjust(p_rest.ravel(), family.ravel(), settings.correction).reshape(p_rest.shape)
+    vs_rest = _marker(p_rest, diff > 0, settings)
+    letters_list = [letter or "" for letter in column_meta.get_column("column_letter").to_list()]
+    letters = _pair_letters(pairs, groups, letters_list, estimate.shape, settings, df)
+
+    suppressed = counts < settings.minimum_base
+    hidden = suppressed.ravel()
+
+    def withheld(values: np.ndarray) -> np.ndarray:
+        return np.where(hidden, np.nan, values.ravel())
+
+    cells = pl.DataFrame(
+        {
+            "estimate": withheld(estimate),
+            "se": withheld(se),
+            "ci_low": withheld(low),
+            "ci_high": withheld(high),
+            "n": counts.ravel().astype(np.int64),
+            "weighted_n": base.ravel(),
+            "effective_n": np.nan_to_num(effective.ravel()),
+            "rest_difference": withheld(np.where(compared, diff, np.nan)),
+            "rest_difference_se": withheld(np.where(compared, np.sqrt(rest_variance), np.nan)),
+            "p_value": withheld(p_rest),
+            "vs_rest": np.where(hidden, "", vs_rest.ravel()),
+            "letters": np.where(hidden, "", letters),
+            "small_base": counts.ravel() < settings.small_base,
+            "suppressed": hidden,
+        }
+    ).with_columns(pl.col(pl.Float64).exclude("weighted_n", "effective_n").fill_nan(None))
+    row_meta = pl.DataFrame(rows.meta).select(pl.all().repeat_by(n_columns).explode())
+    columns = column_meta.drop("group")
+    column_block = pl.concat([columns] * n_rows)
+    table = pl.concat([row_meta, column_block, cells], how="horizontal")
+    return Banner(table=table, columns=columns, settings=settings, df=df, questions=questions)

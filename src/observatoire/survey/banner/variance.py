@@ -1,0 +1,362 @@
+"""Variances of banner cells: of each cell, of each cell minus the rest, and between columns.
+
+A banner has one estimate per question row × column, each a domain mean with the influence score
+x = w·1[column]·(y − estimate)/base. Two ways to get their variances, with the same result:
+
+* `generic_variances`: build the scores of a block of cells (n × k) and hand them to
+  `linearization.total_variance`, which knows every design (clusters, stages, fpc, lonely PSUs,
+  replicate weights, any calibration). Its cost grows as rows × cells.
+* `sufficient_variances`, for the usual survey design (one stage, every respondent its own PSU,
+  strata with at least two respondents) calibrated at most once by post-stratification, raking
+  or linear/logit calibration: every calibration adjustment of this engine has the form
+  adjust(x) = x − P·Φ(M·x), with M (cells × n) summing rows into calibration cells (or onto
+  the calibration basis), Φ a small linear map on cells and P (n × cells) spreading cell values
+  back to rows. The variance of the residuals within strata then only needs, per column, sums
+  by stratum of w·y, w, w²y², w²y, w² and the products M·(w·y), Pᵀ·(c_h·w·y): one pass over the
+  rows per banner variable, whatever the number of cells. Φ is taken from the adjustment itself
+  (its `adjust` applied to cell-level data), so the calibration arithmetic is not duplicated.
+
+Both return the variances of the cells, of their differences with the rest of the sample, and
+for each pair of columns of one banner variable the variance of their difference.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from observatoire.survey.design import Design
+from observatoire.survey.linearization import total_variance
+
+SCORE_MEMORY = 256 * 2**20
+"""Bytes of influence scores handed to `total_variance` at once (bounds the generic path)."""
+GRAM_COLUMNS = 256
+"""Most score columns whose full covariance is asked at once (its cost grows as their square)."""
+_CENSUS = 1e-7
+
+
+@dataclass
+class Cells:
+    """Everything the variance of banner cells depends on (R rows × C columns).
+
+    `values` and `weighted` are (n × R): each question row's value and the domain weight of
+    respondents who answered the row's question (0 otherwise); `indicators` (n × C) the columns'
+    membership; `groups` (C,) the banner variable of each column (−1 for Total). Estimates and
+    bases are (R × C), with safe values (no NaN, no zero base) where a cell is empty.
+    """
+
+    design: Design
+    values: np.ndarray
+    weighted: np.ndarray
+    indicators: np.ndarray
+    groups: np.ndarray
+    estimate: np.ndarray
+    base: np.ndarray
+    rest_estimate: np.ndarray
+    rest_base: np.ndarray
+
+    def scores(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of the cells (r, c) and of their differences from the rest of the sample.
+
+        The rest of the sample is the design's domain outside the column; the difference's
+        score is the cell's minus the rest's, so its variance counts their covariance.
+        """
+        weighted, values = self.weighted[:, rows], self.values[:, rows]
+        inside = self.indicators[:, cols]
+        cell = weighted * (values - self.estimate[rows, cols]) / self.base[rows, cols]
+        rest = weighted * (values - self.rest_estimate[rows, cols]) / self.rest_base[rows, cols]
+        cell[~inside] = 0.0
+        return cell, np.where(inside, cell, -rest)
+
+
+@dataclass
+class CellVariances:
+    """Variances (R × C) of the cells and of (cell − rest), and pairwise (r, a, b, variance)."""
+
+    cells: np.ndarray
+    differences: np.ndarray
+    pairs: np.ndarray
+
+
+def _pair_index(groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each banner variable: its columns and the two sides of each of its pairs."""
+    found = []
+    for group in np.unique(groups[groups >= 0]):
+        members = np.flatnonzero(groups == group)
+        first, second = np.triu_indices(members.size, k=1)
+        found.append((members, first, second))
+    return found
+
+
+def _pair_rows(r: int, a: np.ndarray, b: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.full(a.size, r), a, b, variance])
+
+
+def generic_variances(cells: Cells, letters: bool) -> CellVariances:
+    """Variances through `total_variance`, a block of cells at a time (any design)."""
+    design = cells.design
+    block = max(1, SCORE_MEMORY // (16 * design.n))
+    n_rows, n_columns = cells.estimate.shape
+    rows, cols = (index.ravel() for index in np.indices((n_rows, n_columns)))
+    variance = np.empty(n_rows * n_columns)
+    rest_variance = np.empty(n_rows * n_columns)
+    for start in range(0, rows.size, block):
+        r, c = rows[start : start + block], cols[start : start + block]
+        both = total_variance(design, np.concatenate(cells.scores(r, c), axis=1))
+        variance[start : start + r.size] = both[: r.size]
+        rest_variance[start : start + r.size] = both[r.size :]
+    pairs: list[np.ndarray] = []
+    for members, first, second in _pair_index(cells.groups) if letters else []:
+        width = members.size
+        per_call = max(1, min(block, GRAM_COLUMNS) // width)
+        for start in range(0, n_rows, per_call):
+            block_rows = np.arange(start, min(start + per_call, n_rows))
+            scores, _ = cells.scores(
+                np.repeat(block_rows, width), np.tile(members, block_rows.size)
+            )
+            covariance = total_variance(design, scores, covariance=True)
+            for offset, r in enumerate(block_rows):
+                span = slice(offset * width, (offset + 1) * width)
+                local = covariance[span, span]
+                var = local[first, first] + local[second, second] - 2 * local[first, second]
+                pairs.append(_pair_rows(r, members[first], members[second], var))
+    return CellVariances(
+        variance.reshape(n_rows, n_columns),
+        rest_variance.reshape(n_rows, n_columns),
+        np.concatenate(pairs) if pairs else np.empty((0, 4)),
+    )
+
+
+# --- sufficient statistics ----------------------------------------------------------------------
+
+
+@dataclass
+class _LowRank:
+    """A calibration adjustment as x − P·Φ(M·x) (no adjustment: zero cells)."""
+
+    gather: Any  # M, (J × n), sparse or dense
+    scatter: Any  # P, (n × J)
+    cell_map: Callable[[np.ndarray], np.ndarray]  # Φ on (J × k)
+
+
+def _low_rank(design: Design) -> _LowRank | None:
+    """The design's calibration in low-rank form, or None when the fast path does not apply.
+
+    Adjustments that leave scores unchanged (trimming) are skipped; at most one other is
+    supported. Φ is obtained by running the adjustment's own `adjust` on a copy whose row
+    gather and scatter are identities, so that it works on cell-level arrays.
+    """
+    probe = np.zeros((design.n, 1))
+    active = [a for a in design.calibrations if a.adjust(probe) is not probe]
+    if not active:
+        empty = np.zeros((0, design.n))
+        return _LowRank(empty, empty.T, lambda cells: cells)
+    if len(active) > 1:
+        return None
+    adjustment = copy.copy(active[0])
+    if hasattr(adjustment, "to_cells") and hasattr(adjustment, "to_rows"):
+        gather, scatter = adjustment.to_cells, adjustment.to_rows
+        size = gather.shape[0]
+        adjustment.to_cells = sparse.identity(size, format="csc")
+        adjustment.to_rows = sparse.identity(size, format="csr")
+    elif hasattr(adjustment, "project") and hasattr(adjustment, "expand"):
+        gather, scatter = adjustment.project.T, adjustment.expand
+        size = gather.shape[0]
+        adjustment.project = np.eye(size)
+        adjustment.expand = np.eye(size)
+    else:
+        return None
+
+    def cell_map(values: np.ndarray) -> np.ndarray:
+        return values - np.asarray(adjustment.adjust(values.copy()))
+
+    return _LowRank(gather, scatter, cell_map)
+
+
+def _fast_path_applies(design: Design) -> bool:
+    if design.replicates is not None or len(design.clusters) != 1:
+        return False
+    if not np.array_equal(design.clusters[0], np.arange(design.n)):
+        return False
+    return bool(np.all(design.units[0] >= 2))
+
+
+def _stratum_factor(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Per stratum: n_h and R's multiplier f_h·n_h/(n_h − 1) (f_h = 1 − n_h/N_h with an fpc)."""
+    strata = design.strata
+    first = np.unique(strata, return_index=True)[1]
+    n_h = design.units[0][first].astype(np.float64)
+    population = design.fpc[0]
+    if population is None:
+        fraction = np.ones_like(n_h)
+    else:
+        size = population[first]
+        fraction = np.where(np.isinf(size), 1.0, (size - n_h) / size)
+        fraction[fraction < _CENSUS] = 0.0
+    return n_h, fraction * n_h / (n_h - 1)
+
+
+@dataclass
+class _ColumnStatistics:
+    """Sufficient statistics of one column's basis scores B1 = 1[c]·w·y and B2 = 1[c]·w."""
+
+    y: np.ndarray  # (H × R) Σ_h B1
+    w: np.ndarray  # (H × R) Σ_h B2
+    yy: np.ndarray  # (R,) Σ_h c_h Σ B1²
+    yw: np.ndarray  # (R,) Σ_h c_h Σ B1·B2
+    ww: np.ndarray  # (R,) Σ_h c_h Σ B2²
+    cells_y: np.ndarray  # (J × R) Φ(M·B1)
+    cells_w: np.ndarray  # (J × R) Φ(M·B2)
+    spread_y: np.ndarray  # (J × R) Pᵀ·(c_h·B1)
+    spread_w: np.ndarray  # (J × R) Pᵀ·(c_h·B2)
+
+
+class _Sufficient:
+    """Variances of linear combinations of the basis scores from per-column statistics."""
+
+    def __init__(self, cells: Cells, low_rank: _LowRank) -> None:
+        design = cells.design
+        self.cells = cells
+        self.low_rank = low_rank
+        strata = design.strata
+        self.n_strata = int(strata.max()) + 1
+        n_h, factor = _stratum_factor(design)
+        self.factor = factor
+        self.centring = factor / n_h  # c_h / n_h
+        self.row_factor = factor[strata]
+        scatter = low_rank.scatter
+        self.to_strata = sparse.csr_matrix(
+            (np.ones(design.n), (strata, np.arange(design.n))), shape=(self.n_strata, design.n)
+        )
+        self.spread_by_stratum = _dense(self.to_strata @ scatter)  # U: (H × J)
+        self.gram = _dense(scatter.T @ (sparse.diags(self.row_factor) @ scatter))  # Pᵀ·c·P
+
+    def column(self, rows: np.ndarray) -> _ColumnStatistics:
+        """Statistics of the column made of `rows`, read a block of rows at a time."""
+        c = self.cells
+        k = c.values.shape[1]
+        size = self.low_rank.gather.shape[0]
+        sums = np.zeros((self.n_strata, 2 * k))
+        products = np.zeros((3, k))
+        cell_sums = np.zeros((size, 2 * k))
+        spread = np.zeros((size, 2 * k))
+        step = max(1, SCORE_MEMORY // (8 * 4 * k))
+        for start in range(0, rows.size, step):
+            part = rows[start : start + step]
+            w = c.weighted[part]
+            y = w * c.values[part]
+            both = np.concatenate([y, w], axis=1)
+            to_strata = sparse.csr_matrix(
+                (np.ones(part.size), (c.design.strata[part], np.arange(part.size))),
+                shape=(self.n_strata, part.size),
+            )
+            sums += _dense(to_strata @ both)
+            factor = self.row_factor[part][:, None]
+            products += np.stack(
+                [np.einsum("ij,ij->j", factor * y, y), np.einsum("ij,ij->j", factor * y, w),
+                 np.einsum("ij,ij->j", factor * w, w)]
+            )  # fmt: skip
+            cell_sums += _dense(self.low_rank.gather[:, part] @ both)
+            spread += _dense(self.low_rank.scatter[part].T @ (factor * both))
+        mapped = self.low_rank.cell_map(cell_sums)
+        return _ColumnStatistics(
+            y=sums[:, :k],
+            w=sums[:, k:],
+            yy=products[0],
+            yw=products[1],
+            ww=products[2],
+            cells_y=mapped[:, :k],
+            cells_w=mapped[:, k:],
+            spread_y=spread[:, :k],
+            spread_w=spread[:, k:],
+        )
+
+    def combination(
+        self, parts: list[tuple[np.ndarray, _ColumnStatistics, str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Stratum sums of residuals, Φ-cells and spread of Σ coefficient·basis score.
+
+        `parts` lists (coefficient per question row, statistics, "y" or "w").
+        """
+        sums = sum(a * getattr(s, kind) for a, s, kind in parts)
+        mapped = sum(a * getattr(s, f"cells_{kind}") for a, s, kind in parts)
+        spread = sum(a * getattr(s, f"spread_{kind}") for a, s, kind in parts)
+        residual_sums = sums - self.spread_by_stratum @ mapped
+        return residual_sums, mapped, spread
+
+    def covariance(
+        self,
+        one: tuple[np.ndarray, np.ndarray, np.ndarray],
+        other: tuple[np.ndarray, np.ndarray, np.ndarray],
+        squares: np.ndarray,
+    ) -> np.ndarray:
+        """Σ_h c_h [Σ e·e′ − Σe·Σe′/n_h] given Σ_h c_h Σ x·x′ (`squares`), per question row."""
+        sums_a, mapped_a, spread_a = one
+        sums_b, mapped_b, spread_b = other
+        cross = (
+            squares
+            - np.einsum("jr,jr->r", spread_a, mapped_b)
+            - np.einsum("jr,jr->r", spread_b, mapped_a)
+            + np.einsum("jr,jr->r", mapped_a, self.gram @ mapped_b)
+        )
+        return cross - np.einsum("h,hr,hr->r", self.centring, sums_a, sums_b)
+
+
+def _dense(matrix: Any) -> np.ndarray:
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+
+
+def sufficient_variances(cells: Cells, letters: bool, low_rank: _LowRank) -> CellVariances:
+    """Variances from per-column sufficient statistics (see the module docstring)."""
+    engine = _Sufficient(cells, low_rank)
+    n_rows, n_columns = cells.estimate.shape
+    total = engine.column(np.flatnonzero(cells.design.in_domain))
+    variance = np.empty((n_rows, n_columns))
+    rest_variance = np.full((n_rows, n_columns), np.nan)
+    combinations = {}
+    for c in range(n_columns):
+        s = engine.column(np.flatnonzero(cells.indicators[:, c]))
+        p, n = cells.estimate[:, c], cells.base[:, c]
+        a1, a2 = 1 / n, -p / n
+        combination = engine.combination([(a1, s, "y"), (a2, s, "w")])
+        squares = a1 * a1 * s.yy + 2 * a1 * a2 * s.yw + a2 * a2 * s.ww
+        variance[:, c] = engine.covariance(combination, combination, squares)
+        combinations[c] = combination
+        if cells.groups[c] < 0:
+            continue
+        rest_p, rest_n = cells.rest_estimate[:, c], cells.rest_base[:, c]
+        b1, b2, b3, b4 = a1 + 1 / rest_n, a2 - rest_p / rest_n, -1 / rest_n, rest_p / rest_n
+        difference = engine.combination(
+            [(b1, s, "y"), (b2, s, "w"), (b3, total, "y"), (b4, total, "w")]
+        )
+        squares = (
+            b1 * b1 * s.yy + 2 * b1 * b2 * s.yw + b2 * b2 * s.ww
+            + 2 * (b1 * b3 * s.yy + b1 * b4 * s.yw + b2 * b3 * s.yw + b2 * b4 * s.ww)
+            + b3 * b3 * total.yy + 2 * b3 * b4 * total.yw + b4 * b4 * total.ww
+        )  # fmt: skip
+        rest_variance[:, c] = engine.covariance(difference, difference, squares)
+    pairs: list[np.ndarray] = []
+    none = np.zeros(n_rows)
+    for members, first, second in _pair_index(cells.groups) if letters else []:
+        for a, b in zip(members[first], members[second], strict=True):
+            covariance = engine.covariance(combinations[a], combinations[b], none)
+            var = variance[:, a] + variance[:, b] - 2 * covariance
+            pairs.append(
+                np.column_stack([np.arange(n_rows), np.full(n_rows, a), np.full(n_rows, b), var])
+            )
+    return CellVariances(
+        variance, rest_variance, np.concatenate(pairs) if pairs else np.empty((0, 4))
+    )
+
+
+def cell_variances(cells: Cells, letters: bool) -> CellVariances:
+    """Sufficient statistics when the design allows it, else scores through total_variance."""
+    low_rank = _low_rank(cells.design) if _fast_path_applies(cells.design) else None
+    if low_rank is None:
+        return generic_variances(cells, letters)
+    return sufficient_variances(cells, letters, low_rank)
