@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import vl_convert as vlc
 
@@ -379,10 +380,14 @@ def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
 
 
 def _centre(geometry: dict[str, Any]) -> tuple[float, float]:
-    """Centre of the bounding box of the largest ring: where a region's label sits."""
+    """Area centroid of the largest ring (shoelace formula): where a region's label sits."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [
         geometry["coordinates"]]  # fmt: skip
-    ring = max((p[0] for p in polygons), key=len)
-    lons = [pt[0] for pt in ring]
-    lats = [pt[1] for pt in ring]
-    return (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+    ring = np.asarray(max((p[0] for p in polygons), key=len), dtype=np.float64)
+    x, y = ring[:, 0], ring[:, 1]
+    x1, y1 = np.roll(x, -1), np.roll(y, -1)
+    cross = x * y1 - x1 * y
+    area = cross.sum() / 2
+    return float(((x + x1) * cross).sum() / (6 * area)), float(
+        ((y + y1) * cross).sum() / (6 * area)
+    )
