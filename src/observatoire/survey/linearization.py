@@ -22,6 +22,8 @@ from observatoire.survey.design import Design, first_rows
 from observatoire.survey.errors import SurveyError
 
 _CENSUS = 1e-7
+_BLOCK_ROWS = 1 << 16
+_CHUNK_VALUES = 1 << 24  # scores built at once when domain variances fall back on rows
 
 
 def indicator(codes: np.ndarray, size: int | None = None) -> sp.csr_matrix:
@@ -194,11 +196,18 @@ def _stage_variance(
     totals = x if structure.to_units is None else structure.to_units @ x
     n_h = structure.n_h
     means = np.where(layout.centre[:, None], (structure.to_strata @ totals) / n_h[:, None], 0.0)
-    centred = totals - means[structure.unit_stratum]
     weight = layout.unit_weight
-    if covariance:
-        return np.asarray((centred * weight[:, None]).T @ centred)
-    return np.asarray(weight @ (centred * centred))
+    k = totals.shape[1]
+    result = np.zeros((k, k)) if covariance else np.zeros(k)
+    # Centre block by block: the (units, k) centred copy never exists at once.
+    for start in range(0, totals.shape[0], _BLOCK_ROWS):
+        block = slice(start, start + _BLOCK_ROWS)
+        centred = totals[block] - means[structure.unit_stratum[block]]
+        if covariance:
+            result += (centred * weight[block, None]).T @ centred
+        else:
+            result += np.einsum("i,ij,ij->j", weight[block], centred, centred)
+    return result
 
 
 def domain_variances(
@@ -224,14 +233,23 @@ def domain_variances(
     k, n_domains = y.shape[1], domain_weights.shape[1]
     single_stage = len(design.clusters) == 1 or design.fpc[0] is None
 
-    def scores(j: int) -> np.ndarray:
-        return np.asarray(domain_weights * (y[:, [j]] - centres[j]) / scales[j])
+    def scores(variables: slice) -> np.ndarray:
+        """Scores of the variables × domains, variable-major, (n, len × D)."""
+        block = domain_weights[:, None, :] * (y[:, variables, None] - centres[None, variables])
+        block /= scales[None, variables]
+        return block.reshape(design.n, -1)
 
     if design.calibrations or not single_stage:
         if covariance:
-            stacked = np.hstack([scores(j) for j in range(k)])
+            stacked = scores(slice(0, k))
             return np.atleast_2d(total_variance(design, stacked, covariance=True))
-        return np.concatenate([np.atleast_1d(total_variance(design, scores(j))) for j in range(k)])
+        step = max(1, _CHUNK_VALUES // (design.n * n_domains))
+        return np.concatenate(
+            [
+                np.atleast_1d(total_variance(design, scores(slice(j, j + step))))
+                for j in range(0, k, step)
+            ]
+        )
 
     shared = _layout(design, 0, np.ones(design.n), _present_rows(design))
     structure = shared.stage
