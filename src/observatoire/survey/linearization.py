@@ -8,7 +8,9 @@ the next stage's within-unit variance is added, multiplied by the sampling fract
 stages above (R's `multistage`). Strata with one unit follow the design's `lonely_psu` policy.
 
 Everything is vectorised: rows are aggregated to units with a sparse indicator product, strata
-and units are handled with array arithmetic, never a loop over rows, units or strata.
+and units are handled with array arithmetic, never a loop over rows, units or strata (centred
+unit totals are accumulated over blocks of 65,536 units to bound memory). The sampling structure
+of each stage is computed once per design and shared by its domains and calibrations.
 """
 
 from __future__ import annotations
