@@ -151,6 +151,8 @@ def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
 def _mismatch(name: str, got: Any, want: Any, relative: float, absolute: float) -> str | None:
     """Why `got` differs from `want` (numbers within tolerance, labels exactly), or None."""
     if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return f"{name}: got {type(got).__name__}, expected an object"
         for key, value in want.items():
             problem = _mismatch(f"{name}.{key}", got.get(key), value, relative, absolute)
             if problem:

@@ -22,7 +22,7 @@ emit <- function(id, description, r_call, data, design, estimate, expected, subs
 }
 stat_expected <- function(x, labels = names(coef(x)), deff = FALSE) {
   ci <- confint(x)
-  e <- list(labels = labels, estimate = unname(coef(x)), se = as.vector(SE(x)),
+  e <- list(labels = labels, estimate = unname(coef(x)), se = as.vector(as.matrix(SE(x))),
             ci_low = unname(ci[, 1]), ci_high = unname(ci[, 2]))
   if (deff) e$deff <- unname(diag(as.matrix(attr(x, "deff"))))
   e$labels <- I(e$labels); e$estimate <- I(e$estimate); e$se <- I(e$se)
@@ -162,3 +162,57 @@ for (policy in c("remove", "adjust", "average")) {
        "apistrat", spec, est("mean", "api00"), stat_expected(r))
 }
 options(survey.lonely.psu = "fail")
+
+# Two-stage stratified cluster design (districts nested in school types), fpc at both stages;
+# some districts have a single sampled school: lonely.psu='certainty' at stage 2.
+options(survey.lonely.psu = "certainty")
+d2s <- svydesign(id = ~dnum + snum, strata = ~stype, fpc = ~fpc1 + fpc2, nest = TRUE, data = apiclus2)
+spec2s <- design_spec(ids = list("dnum", "snum"), strata = "stype", fpc = list("fpc1", "fpc2"), nest = TRUE, lonely = "certainty")
+r <- svymean(~api00 + enroll, d2s, na.rm = TRUE)
+emit("strat_clus2_nest.mean", "Means of api00 and enroll (na.rm), two-stage design stratified by school type, nest=TRUE, lonely.psu=certainty.",
+     "options(survey.lonely.psu='certainty'); svymean(~api00+enroll, svydesign(id=~dnum+snum, strata=~stype, fpc=~fpc1+fpc2, nest=TRUE, data=apiclus2), na.rm=TRUE)",
+     "apiclus2", spec2s, est("mean", c("api00", "enroll"), na_rm = TRUE), stat_expected(r))
+options(survey.lonely.psu = "fail")
+
+r <- svyratio(~acs.k3, ~enroll, dclus1, na.rm = TRUE)
+ci <- confint(r)
+emit("ratio_narm_clus1.ratio", "Ratio acs.k3/enroll with na.rm=TRUE (39 missing acs.k3).",
+     "svyratio(~acs.k3, ~enroll, dclus1, na.rm=TRUE)", "apiclus1", clus1,
+     est("ratio", "acs.k3", denominator = "enroll", na_rm = TRUE),
+     list(labels = I("acs.k3/enroll"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+          ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2]))))
+
+r <- svyby(~stype, ~sch.wide, dclus1, svytotal)
+emit("svyby_total_factor_clus1.by", "Totals of the levels of stype by sch.wide.",
+     "svyby(~stype, ~sch.wide, dclus1, svytotal)", "apiclus1", clus1,
+     est("total", "stype", by = "sch.wide"), stat_expected(r, c("No:stypeE", "Yes:stypeE", "No:stypeH", "Yes:stypeH", "No:stypeM", "Yes:stypeM")))
+
+jk <- as.svrepdesign(dclus1, type = "JK1")
+r <- svymean(~api00, subset(jk, stype == "E"))
+emit("rep_jk1_domain.mean_api00", "Mean of api00 in the domain stype == E of the JK1 design.",
+     "svymean(~api00, subset(as.svrepdesign(dclus1, type='JK1'), stype == 'E'))", "apiclus1", jk1,
+     est("mean", "api00"), stat_expected(r), subset = list(column = "stype", equals = "E"))
+
+r <- svyciprop(~I(sch.wide == "Yes"), subset(dclus1, stype == "E"), method = "beta")
+emit("ciprop_domain_clus1.beta", "svyciprop method beta in the domain stype == E (nrow and df of the domain).",
+     "svyciprop(~I(sch.wide == 'Yes'), subset(dclus1, stype == 'E'), method='beta')", "apiclus1", clus1,
+     est("ciprop", "sch.wide", options = list(method = "beta", equals = "Yes")),
+     list(labels = I("sch.wideYes"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+          ci_low = I(as.vector(confint(r))[1]), ci_high = I(as.vector(confint(r))[2])),
+     subset = list(column = "stype", equals = "E"))
+
+x <- svychisq(~sch.wide + awards, subset(dstrat, stype == "E"), statistic = "F")
+emit("chisq_domain_strat.F", "svychisq (F) of sch.wide and awards in the domain stype == E.",
+     "svychisq(~sch.wide+awards, subset(dstrat, stype == 'E'), statistic='F')", "apistrat", strat,
+     est("chisq", c("sch.wide", "awards"), options = list(statistic = "F")),
+     list(statistic = as.vector(x$statistic), df = I(unname(x$parameter)), p_value = as.vector(x$p.value)),
+     subset = list(column = "stype", equals = "E"))
+
+t <- svyttest(api00 ~ sch.wide, subset(dstrat, stype == "M"))
+emit("ttest_domain_strat.ttest", "svyttest of api00 by sch.wide in the domain stype == M.",
+     "svyttest(api00~sch.wide, subset(dstrat, stype == 'M'))", "apistrat", strat, est("ttest", "api00", by = "sch.wide"),
+     list(labels = I("difference in mean"), estimate = I(unname(t$estimate)),
+          se = I(unname(t$estimate / t$statistic)), ci_low = I(unname(t$conf.int[1])),
+          ci_high = I(unname(t$conf.int[2])), statistic = unname(t$statistic),
+          df = unname(t$parameter), p_value = t$p.value),
+     subset = list(column = "stype", equals = "M"))
