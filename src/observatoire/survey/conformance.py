@@ -67,7 +67,11 @@ def build_design(case: dict[str, Any], base: Path) -> Design:
         )
         if rep:
             design = replicates.as_replicate(
-                design, rep["type"], rep.get("replicates"), rep.get("seed")
+                design,
+                rep["type"],
+                rep.get("replicates"),
+                rep.get("seed"),
+                mse=bool(rep.get("mse", False)),
             )
     if case.get("calibration"):
         from observatoire.survey.calibration import apply_calibration

@@ -216,3 +216,21 @@ emit("ttest_domain_strat.ttest", "svyttest of api00 by sch.wide in the domain st
           ci_high = I(unname(t$conf.int[2])), statistic = unname(t$statistic),
           df = unname(t$parameter), p_value = t$p.value),
      subset = list(column = "stype", equals = "M"))
+
+# Design effects on a replicate design (mse=TRUE), and medians by domain.
+jkmse <- clus1; jkmse$replicates <- list(type = "JK1", mse = TRUE)
+r <- svymean(~api00, as.svrepdesign(dclus1, type = "JK1", mse = TRUE), deff = TRUE)
+emit("rep_jk1_mse_deff.mean_api00", "Mean of api00 with deff on the JK1 design, mse=TRUE.",
+     "svymean(~api00, as.svrepdesign(dclus1, type='JK1', mse=TRUE), deff=TRUE)", "apiclus1", jkmse,
+     est("mean", "api00", options = list(deff = TRUE)), stat_expected(r, deff = TRUE))
+
+q <- svyby(~api00, ~stype, dclus1, svyquantile, quantiles = 0.5, ci = TRUE)
+# svyby's own confint() is estimate -/+ 1.96 se; the engine keeps each domain's Woodruff interval,
+# i.e. that of svyquantile on the domain:
+ci <- t(sapply(levels(apiclus1$stype), function(s)
+  confint(svyquantile(~api00, subset(dclus1, stype == s), 0.5, ci = TRUE))))
+emit("quantile_by_clus1.api00", "Medians of api00 by stype (svyby + svyquantile; intervals: Woodruff per domain, as svyquantile on each subset).",
+     "svyby(~api00, ~stype, dclus1, svyquantile, quantiles=0.5, ci=TRUE)", "apiclus1", clus1,
+     c(est("quantile", "api00", by = "stype", options = list(qrule = "math", interval_type = "mean")), list(quantiles = I(0.5))),
+     list(labels = I(paste0(levels(apiclus1$stype), ":api00.0.5")), estimate = I(unname(coef(q))),
+          se = I(as.vector(as.matrix(SE(q)))), ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2]))))
