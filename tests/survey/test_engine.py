@@ -221,3 +221,23 @@ def test_contrasts_match_r_svycontrast() -> None:
     contrast = difference(by_type, 0, 1)
     assert contrast.estimate == pytest.approx(-30.296626984127, rel=1e-12)
     assert contrast.se == pytest.approx(30.0276061918454, rel=1e-12)
+
+
+def test_categorical_and_enum_levels_follow_r_factor_order() -> None:
+    frame = SMALL.with_columns(
+        cat=pl.Series(["b", "a", "b", "c", "a", "a", "b", "c", "a"], dtype=pl.Categorical),
+        enum=pl.Series(
+            ["lo", "hi", "lo", "mid", "hi", "hi", "lo", "mid", "hi"],
+            dtype=pl.Enum(["lo", "mid", "hi"]),
+        ),
+    )
+    design = small("remove", frame)
+    assert mean(design, "cat").labels == ["cata", "catb", "catc"]
+    assert mean(design, "enum").labels == ["enumlo", "enummid", "enumhi"]
+
+
+def test_pandas_input_gives_the_same_design() -> None:
+    from_pandas = Design.from_frame(
+        SMALL.to_pandas(), ids="psu", strata="s", weights="w", lonely_psu="remove"
+    )
+    assert mean(from_pandas, "y").se[0] == pytest.approx(mean(small("remove"), "y").se[0])

@@ -78,10 +78,12 @@ class Estimates:
 
     @property
     def estimate(self) -> np.ndarray:
+        """The estimates, in table order."""
         return self.table["estimate"].to_numpy()
 
     @property
     def se(self) -> np.ndarray:
+        """The standard errors, in table order."""
         return self.table["se"].to_numpy()
 
 
@@ -101,15 +103,18 @@ class _Domain:
 
 
 def _factor_levels(series: pl.Series) -> list[Any]:
+    """Levels in R's order: an Enum's declared order, else sorted (text in byte order)."""
     if isinstance(series.dtype, pl.Enum):
         return list(series.dtype.categories.to_list())
+    if isinstance(series.dtype, pl.Categorical):
+        series = series.cast(pl.String)
     return series.drop_nulls().unique().sort().to_list()
 
 
 def _columns(design: Design, variables: Sequence[str]) -> _Columns:
     """One column per numeric variable, one 0/1 column per level of a text one (NaN if missing).
 
-    Built by one Polars selection (parallel) copied once into a column-major NumPy array.
+    Built by one Polars selection (parallel) copied once into a row-major NumPy array.
     """
     expressions: list[pl.Expr] = []
     names: list[str] = []
