@@ -324,9 +324,9 @@ def banner(
     tested = (counts >= max(settings.small_base, 1)) & (counts >= settings.minimum_base)
     cells = Cells(
         design=design,
-        values=np.asfortranarray(rows.values),
-        weighted=np.asfortranarray(weighted),
-        indicators=np.asfortranarray(indicators),
+        values=np.ascontiguousarray(rows.values),
+        weighted=np.ascontiguousarray(weighted),
+        indicators=indicators,
         groups=groups,
         estimate=np.nan_to_num(estimate),
         base=np.where(base > 0, base, 1.0),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -98,7 +98,16 @@ def _pair_rows(r: int, a: np.ndarray, b: np.ndarray, variance: np.ndarray) -> np
 
 
 def generic_variances(cells: Cells, letters: bool) -> CellVariances:
-    """Variances through `total_variance`, a block of cells at a time (any design)."""
+    """Variances through `total_variance`, a block of cells at a time (any design).
+
+    Arrays are turned column-major so that taking a block of columns is a contiguous copy.
+    """
+    cells = replace(
+        cells,
+        values=np.asfortranarray(cells.values),
+        weighted=np.asfortranarray(cells.weighted),
+        indicators=np.asfortranarray(cells.indicators),
+    )
     design = cells.design
     block = max(1, SCORE_MEMORY // (16 * design.n))
     n_rows, n_columns = cells.estimate.shape
@@ -216,6 +225,14 @@ class _ColumnStatistics:
     spread_w: np.ndarray  # (J × R) Pᵀ·(c_h·B2)
 
 
+def _grouped(
+    code: np.ndarray, rows: np.ndarray, key: np.ndarray, data: np.ndarray, height: int
+) -> sparse.csr_matrix:
+    """(height × block rows) matrix summing, by `key`, `data` × the rows it names (code ≥ 0)."""
+    keep = code[rows] >= 0
+    return sparse.csr_matrix((data[keep], (key[keep], rows[keep])), shape=(height, code.size))
+
+
 class _Sufficient:
     """Variances of linear combinations of the basis scores from per-column statistics."""
 
@@ -234,47 +251,73 @@ class _Sufficient:
             (np.ones(design.n), (strata, np.arange(design.n))), shape=(self.n_strata, design.n)
         )
         self.spread_by_stratum = _dense(self.to_strata @ scatter)  # U: (H × J)
-        self.gram = _dense(scatter.T @ (sparse.diags(self.row_factor) @ scatter))  # Pᵀ·c·P
+        self.gram = scatter.T @ (sparse.diags(self.row_factor) @ scatter)  # Pᵀ·c·P, sparse or not
 
-    def column(self, rows: np.ndarray) -> _ColumnStatistics:
-        """Statistics of the column made of `rows`, read a block of rows at a time."""
+    def statistics(self, variables: list[tuple[np.ndarray, int]]) -> list[_ColumnStatistics]:
+        """Statistics of every column, variable by variable, in one read of the rows.
+
+        `variables` gives, per banner variable, each row's column within it (−1: none) and its
+        number of columns. Rows are read a block at a time; each block's sums by stratum ×
+        column, by calibration cell × column and by column are sparse products.
+        """
         c = self.cells
-        k = c.values.shape[1]
+        n, k = c.values.shape
         size = self.low_rank.gather.shape[0]
-        sums = np.zeros((self.n_strata, 2 * k))
-        products = np.zeros((3, k))
-        cell_sums = np.zeros((size, 2 * k))
-        spread = np.zeros((size, 2 * k))
-        step = max(1, SCORE_MEMORY // (8 * 4 * k))
-        for start in range(0, rows.size, step):
-            part = rows[start : start + step]
+        h = self.n_strata
+        sums = [np.zeros((count * h, 2 * k)) for _, count in variables]
+        products = [np.zeros((count, 3 * k)) for _, count in variables]
+        cell_sums = [np.zeros((count * size, 2 * k)) for _, count in variables]
+        spread = [np.zeros((count * size, 2 * k)) for _, count in variables]
+        step = max(1, SCORE_MEMORY // (8 * 8 * k))
+        for start in range(0, n, step):
+            part = slice(start, min(start + step, n))
             w = c.weighted[part]
             y = w * c.values[part]
-            both = np.concatenate([y, w], axis=1)
-            to_strata = sparse.csr_matrix(
-                (np.ones(part.size), (c.design.strata[part], np.arange(part.size))),
-                shape=(self.n_strata, part.size),
-            )
-            sums += _dense(to_strata @ both)
             factor = self.row_factor[part][:, None]
-            products += np.stack(
-                [np.einsum("ij,ij->j", factor * y, y), np.einsum("ij,ij->j", factor * y, w),
-                 np.einsum("ij,ij->j", factor * w, w)]
-            )  # fmt: skip
-            cell_sums += _dense(self.low_rank.gather[:, part] @ both)
-            spread += _dense(self.low_rank.scatter[part].T @ (factor * both))
-        mapped = self.low_rank.cell_map(cell_sums)
-        return _ColumnStatistics(
-            y=sums[:, :k],
-            w=sums[:, k:],
-            yy=products[0],
-            yw=products[1],
-            ww=products[2],
-            cells_y=mapped[:, :k],
-            cells_w=mapped[:, k:],
-            spread_y=spread[:, :k],
-            spread_w=spread[:, k:],
-        )
+            both = np.concatenate([y, w], axis=1)
+            weighted_both = factor * both
+            squares = np.concatenate([weighted_both[:, :k] * y, weighted_both[:, :k] * w,
+                                      weighted_both[:, k:] * w], axis=1)  # fmt: skip
+            strata = c.design.strata[part]
+            gather = sparse.coo_matrix(self.low_rank.gather[:, part])
+            scatter = sparse.coo_matrix(self.low_rank.scatter[part])
+            rows = both.shape[0]
+            rows = np.arange(both.shape[0])
+            ones = np.ones(rows.size)
+            for v, (codes, count) in enumerate(variables):
+                code = codes[part]
+                sums[v] += _grouped(code, rows, code * h + strata, ones, count * h) @ both
+                products[v] += _grouped(code, rows, code, ones, count) @ squares
+                cell_sums[v] += (
+                    _grouped(code, gather.col, gather.row + size * code[gather.col],
+                             gather.data, count * size) @ both
+                )  # fmt: skip
+                spread[v] += (
+                    _grouped(code, scatter.row, scatter.col + size * code[scatter.row],
+                             scatter.data, count * size) @ weighted_both
+                )  # fmt: skip
+        found = []
+        for v, (_, count) in enumerate(variables):
+            cells = cell_sums[v].reshape(count, size, 2 * k).transpose(1, 0, 2)
+            mapped = self.low_rank.cell_map(cells.reshape(size, count * 2 * k))
+            mapped = mapped.reshape(size, count, 2 * k)
+            for level in range(count):
+                block = slice(level * h, (level + 1) * h)
+                cells_block = slice(level * size, (level + 1) * size)
+                found.append(
+                    _ColumnStatistics(
+                        y=sums[v][block, :k],
+                        w=sums[v][block, k:],
+                        yy=products[v][level, :k],
+                        yw=products[v][level, k : 2 * k],
+                        ww=products[v][level, 2 * k :],
+                        cells_y=mapped[:, level, :k],
+                        cells_w=mapped[:, level, k:],
+                        spread_y=spread[v][cells_block, :k],
+                        spread_w=spread[v][cells_block, k:],
+                    )
+                )
+        return found
 
     def combination(
         self, parts: list[tuple[np.ndarray, _ColumnStatistics, str]]
@@ -302,7 +345,7 @@ class _Sufficient:
             squares
             - np.einsum("jr,jr->r", spread_a, mapped_b)
             - np.einsum("jr,jr->r", spread_b, mapped_a)
-            + np.einsum("jr,jr->r", mapped_a, self.gram @ mapped_b)
+            + np.einsum("jr,jr->r", mapped_a, _dense(self.gram @ mapped_b))
         )
         return cross - np.einsum("h,hr,hr->r", self.centring, sums_a, sums_b)
 
@@ -315,12 +358,18 @@ def sufficient_variances(cells: Cells, letters: bool, low_rank: _LowRank) -> Cel
     """Variances from per-column sufficient statistics (see the module docstring)."""
     engine = _Sufficient(cells, low_rank)
     n_rows, n_columns = cells.estimate.shape
-    total = engine.column(np.flatnonzero(cells.design.in_domain))
+    variables = []
+    for group in np.unique(cells.groups):
+        members = np.flatnonzero(cells.groups == group)
+        inside = cells.indicators[:, members]
+        variables.append((np.where(inside.any(axis=1), inside.argmax(axis=1), -1), members.size))
+    statistics = engine.statistics(variables)
+    total = statistics[0]
     variance = np.empty((n_rows, n_columns))
     rest_variance = np.full((n_rows, n_columns), np.nan)
     combinations = {}
     for c in range(n_columns):
-        s = engine.column(np.flatnonzero(cells.indicators[:, c]))
+        s = statistics[c]
         p, n = cells.estimate[:, c], cells.base[:, c]
         a1, a2 = 1 / n, -p / n
         combination = engine.combination([(a1, s, "y"), (a2, s, "w")])
