@@ -241,3 +241,10 @@ def test_pandas_input_gives_the_same_design() -> None:
         SMALL.to_pandas(), ids="psu", strata="s", weights="w", lonely_psu="remove"
     )
     assert mean(from_pandas, "y").se[0] == pytest.approx(mean(small("remove"), "y").se[0])
+
+
+def test_by_a_categorical_column_sorts_its_levels_as_text() -> None:
+    frame = SMALL.with_columns(
+        g=pl.Series(["z", "a", "z", "m", "a", "a", "z", "m", "a"], dtype=pl.Categorical)
+    )
+    assert mean(small("remove", frame), "y", by="g").labels == ["a:y", "m:y", "z:y"]

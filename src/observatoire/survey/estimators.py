@@ -172,7 +172,13 @@ def domains(design: Design, by: Sequence[str] | str | None) -> list[_Domain]:
         .filter(pl.Series(design.in_domain))
         .drop_nulls(names)
     )
-    groups = frame.group_by(names).agg(pl.col("__row")).sort(list(reversed(names)))
+    order = [
+        pl.col(name).cast(pl.String)
+        if isinstance(design.data.schema[name], pl.Categorical)
+        else pl.col(name)
+        for name in reversed(names)
+    ]
+    groups = frame.group_by(names).agg(pl.col("__row")).sort(order)
     result = []
     for row in groups.iter_rows():
         mask = np.zeros(design.n, dtype=bool)
