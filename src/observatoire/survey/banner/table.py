@@ -325,7 +325,8 @@ def banner(
     cells = Cells(
         design=design,
         values=np.ascontiguousarray(rows.values),
-        weighted=np.ascontiguousarray(weighted),
+        weights=np.ascontiguousarray(rows.answered * weights[:, None]),
+        question_of_row=rows.question_of_row,
         indicators=indicators,
         groups=groups,
         estimate=np.nan_to_num(estimate),

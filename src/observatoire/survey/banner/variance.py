@@ -44,15 +44,17 @@ _CENSUS = 1e-7
 class Cells:
     """Everything the variance of banner cells depends on (R rows × C columns).
 
-    `values` and `weighted` are (n × R): each question row's value and the domain weight of
-    respondents who answered the row's question (0 otherwise); `indicators` (n × C) the columns'
-    membership; `groups` (C,) the banner variable of each column (−1 for Total). Estimates and
-    bases are (R × C), with safe values (no NaN, no zero base) where a cell is empty.
+    `values` (n × R) holds each question row's value, `weights` (n × Q) the domain weight of
+    respondents who answered each question (0 otherwise) and `question_of_row` (R,) the question
+    of each row; `indicators` (n × C) the columns' membership; `groups` (C,) the banner variable
+    of each column (−1 for Total). Estimates and bases are (R × C), with safe values (no NaN, no
+    zero base) where a cell is empty.
     """
 
     design: Design
     values: np.ndarray
-    weighted: np.ndarray
+    weights: np.ndarray
+    question_of_row: np.ndarray
     indicators: np.ndarray
     groups: np.ndarray
     estimate: np.ndarray
@@ -66,7 +68,8 @@ class Cells:
         The rest of the sample is the design's domain outside the column; the difference's
         score is the cell's minus the rest's, so its variance counts their covariance.
         """
-        weighted, values = self.weighted[:, rows], self.values[:, rows]
+        weighted = self.weights[:, self.question_of_row[rows]]
+        values = self.values[:, rows]
         inside = self.indicators[:, cols]
         cell = weighted * (values - self.estimate[rows, cols]) / self.base[rows, cols]
         rest = weighted * (values - self.rest_estimate[rows, cols]) / self.rest_base[rows, cols]
@@ -105,7 +108,7 @@ def generic_variances(cells: Cells, letters: bool) -> CellVariances:
     cells = replace(
         cells,
         values=np.asfortranarray(cells.values),
-        weighted=np.asfortranarray(cells.weighted),
+        weights=np.asfortranarray(cells.weights),
         indicators=np.asfortranarray(cells.indicators),
     )
     design = cells.design
@@ -262,26 +265,28 @@ class _Sufficient:
         """
         c = self.cells
         n, k = c.values.shape
+        q = c.weights.shape[1]
+        of = c.question_of_row
         size = self.low_rank.gather.shape[0]
         h = self.n_strata
-        sums = [np.zeros((count * h, 2 * k)) for _, count in variables]
-        products = [np.zeros((count, 3 * k)) for _, count in variables]
-        cell_sums = [np.zeros((count * size, 2 * k)) for _, count in variables]
-        spread = [np.zeros((count * size, 2 * k)) for _, count in variables]
-        step = max(1, SCORE_MEMORY // (8 * 8 * k))
+        width = k + q  # y per question row, w per question
+        sums = [np.zeros((count * h, width)) for _, count in variables]
+        products = [np.zeros((count, 2 * k + q)) for _, count in variables]
+        cell_sums = [np.zeros((count * size, width)) for _, count in variables]
+        spread = [np.zeros((count * size, width)) for _, count in variables]
+        step = max(1, SCORE_MEMORY // (8 * 6 * width))
         for start in range(0, n, step):
             part = slice(start, min(start + step, n))
-            w = c.weighted[part]
-            y = w * c.values[part]
+            w = c.weights[part]
+            y = w[:, of] * c.values[part]
             factor = self.row_factor[part][:, None]
             both = np.concatenate([y, w], axis=1)
             weighted_both = factor * both
-            squares = np.concatenate([weighted_both[:, :k] * y, weighted_both[:, :k] * w,
+            squares = np.concatenate([weighted_both[:, :k] * y, weighted_both[:, :k] * w[:, of],
                                       weighted_both[:, k:] * w], axis=1)  # fmt: skip
             strata = c.design.strata[part]
             gather = sparse.coo_matrix(self.low_rank.gather[:, part])
             scatter = sparse.coo_matrix(self.low_rank.scatter[part])
-            rows = both.shape[0]
             rows = np.arange(both.shape[0])
             ones = np.ones(rows.size)
             for v, (codes, count) in enumerate(variables):
@@ -298,23 +303,23 @@ class _Sufficient:
                 )  # fmt: skip
         found = []
         for v, (_, count) in enumerate(variables):
-            cells = cell_sums[v].reshape(count, size, 2 * k).transpose(1, 0, 2)
-            mapped = self.low_rank.cell_map(cells.reshape(size, count * 2 * k))
-            mapped = mapped.reshape(size, count, 2 * k)
+            cells = cell_sums[v].reshape(count, size, width).transpose(1, 0, 2)
+            mapped = self.low_rank.cell_map(cells.reshape(size, count * width))
+            mapped = mapped.reshape(size, count, width)
             for level in range(count):
                 block = slice(level * h, (level + 1) * h)
                 cells_block = slice(level * size, (level + 1) * size)
                 found.append(
                     _ColumnStatistics(
                         y=sums[v][block, :k],
-                        w=sums[v][block, k:],
+                        w=sums[v][block, k:][:, of],
                         yy=products[v][level, :k],
                         yw=products[v][level, k : 2 * k],
-                        ww=products[v][level, 2 * k :],
+                        ww=products[v][level, 2 * k :][of],
                         cells_y=mapped[:, level, :k],
-                        cells_w=mapped[:, level, k:],
+                        cells_w=mapped[:, level, k:][:, of],
                         spread_y=spread[v][cells_block, :k],
-                        spread_w=spread[v][cells_block, k:],
+                        spread_w=spread[v][cells_block, k:][:, of],
                     )
                 )
         return found
