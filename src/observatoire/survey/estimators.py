@@ -97,9 +97,17 @@ class _Columns:
 
 
 @dataclass(frozen=True)
-class _Domain:
-    key: tuple[Any, ...]
-    mask: np.ndarray
+class Domains:
+    """The domains of a `by` table: their keys (values of the `by` columns) in R's svyby order
+    and, per row, the domain it belongs to (-1: none, e.g. outside the design's domain)."""
+
+    keys: list[tuple[Any, ...]]
+    code: np.ndarray
+
+    @property
+    def masks(self) -> np.ndarray:
+        """(n, D) membership matrix."""
+        return np.asarray(self.code[:, None] == np.arange(len(self.keys)))
 
 
 def _factor_levels(series: pl.Series) -> list[Any]:
@@ -158,10 +166,12 @@ def _valid_rows(
     return ~missing
 
 
-def domains(design: Design, by: Sequence[str] | str | None) -> list[_Domain]:
-    """Domain masks in R's `svyby` order (sorted levels, first `by` column fastest)."""
+def domains(design: Design, by: Sequence[str] | str | None) -> Domains:
+    """Domains in R's `svyby` order: sorted levels, the first `by` column varying fastest;
+    combinations without a row of the design's domain are left out, as rows missing a `by` value.
+    """
     if not by:
-        return [_Domain((), design.in_domain.copy())]
+        return Domains([()], np.where(design.in_domain, 0, -1))
     names = [by] if isinstance(by, str) else list(by)
     for name in names:
         if name not in design.data.columns:
@@ -178,13 +188,11 @@ def domains(design: Design, by: Sequence[str] | str | None) -> list[_Domain]:
         else pl.col(name)
         for name in reversed(names)
     ]
-    groups = frame.group_by(names).agg(pl.col("__row")).sort(order)
-    result = []
-    for row in groups.iter_rows():
-        mask = np.zeros(design.n, dtype=bool)
-        mask[np.asarray(row[-1], dtype=np.int64)] = True
-        result.append(_Domain(tuple(row[:-1]), mask))
-    return result
+    keys = frame.select(names).unique().sort(order).with_row_index("__code")
+    coded = frame.join(keys, on=names, how="left")
+    code = np.full(design.n, -1, dtype=np.int64)
+    code[coded["__row"].to_numpy()] = coded["__code"].to_numpy()
+    return Domains([tuple(row) for row in keys.select(names).iter_rows()], code)
 
 
 def _normal_interval(
@@ -208,7 +216,7 @@ def _variances(
 
 def _table(
     by: Sequence[str],
-    cells: list[_Domain],
+    cells: Domains,
     variables: list[str],
     levels: list[str | None],
     estimate: np.ndarray,
@@ -219,12 +227,12 @@ def _table(
     deff: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Rows variable-major then domain (R's svyby order); arrays are in that order."""
-    n_domains = len(cells)
+    n_domains = len(cells.keys)
     se = np.sqrt(np.diag(vcov))
     low, high = _normal_interval(estimate, se, level)
     columns: dict[str, Any] = {}
     for position, name in enumerate(by):
-        columns[name] = [cells[d].key[position] for _ in variables for d in range(n_domains)]
+        columns[name] = [cells.keys[d][position] for _ in variables for d in range(n_domains)]
     columns["variable"] = [v for v in variables for _ in range(n_domains)]
     columns["level"] = pl.Series([lv for lv in levels for _ in range(n_domains)], dtype=pl.String)
     columns.update(
@@ -262,11 +270,12 @@ def _linear(
     by_names = [by] if isinstance(by, str) else list(by or [])
     columns = _columns(design, names)
     cells = domains(design, by_names)
-    valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
+    valid = _valid_rows(design, columns, na_rm, cells.code >= 0)
     y = columns.values
     if not valid.all():  # rows with a missing value leave the estimate (na_rm)
         y[~valid] = 0.0
-    masks = np.stack([c.mask & valid for c in cells], axis=1)  # (n, D)
+    partition = np.where(valid, cells.code, -1)
+    masks = Domains(cells.keys, partition).masks  # (n, D)
     k, n_domains = y.shape[1], masks.shape[1]
 
     def point(weights: np.ndarray) -> np.ndarray:
@@ -292,7 +301,9 @@ def _linear(
         vcov = domain_variances(design, y, domain_w, centres, scales, covariance=True)
     else:
         vcov = np.full((estimate.shape[0], estimate.shape[0]), np.nan)
-        variances = domain_variances(design, y, domain_w, centres, scales, overwrite=not deff)
+        variances = domain_variances(
+            design, y, domain_w, centres, scales, overwrite=not deff, partition=partition
+        )
         np.fill_diagonal(vcov, variances)
     counts = masks.sum(axis=0)
     deffs = None
@@ -413,10 +424,10 @@ def ratio(
     if any(lv is not None for lv in columns.levels):
         raise SurveyError("ratios need numeric numerator and denominator columns")
     cells = domains(design, by_names)
-    valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
+    valid = _valid_rows(design, columns, na_rm, cells.code >= 0)
     values = np.where(np.isnan(columns.values), 0.0, columns.values)
     pairs = [(i, len(nums) + j) for j in range(len(dens)) for i in range(len(nums))]
-    masks = np.stack([c.mask & valid for c in cells], axis=1)
+    masks = Domains(cells.keys, np.where(valid, cells.code, -1)).masks
     n_domains = masks.shape[1]
 
     def point(weights: np.ndarray) -> np.ndarray:
@@ -486,12 +497,12 @@ def quantile(
     if columns.levels[0] is not None:
         raise SurveyError("quantiles need a numeric column", column=variable)
     cells = domains(design, by_names)
-    valid = _valid_rows(design, columns, na_rm, np.logical_or.reduce([c.mask for c in cells]))
+    valid = _valid_rows(design, columns, na_rm, cells.code >= 0)
     x = np.where(valid, columns.values[:, 0], 0.0)
     rows: list[dict[str, Any]] = []
     variances = []
-    for cell in cells:
-        domain = design.subset(cell.mask & valid)
+    for d, key in enumerate(cells.keys):
+        domain = design.subset((cells.code == d) & valid)
         df = degrees_of_freedom(domain)
         t = stats.t.ppf((1 + level) / 2, df)
         w = domain.domain_weights
@@ -500,7 +511,7 @@ def quantile(
             low, high = _woodruff(domain, x, q, qrule, interval_type, level, df)
             se = (high - low) / (2 * t)
             variances.append(se**2)
-            row = dict(zip(by_names, cell.key, strict=True))
+            row = dict(zip(by_names, key, strict=True))
             row.update(
                 variable=variable,
                 level=None,

@@ -221,6 +221,7 @@ def domain_variances(
     *,
     covariance: bool = False,
     overwrite: bool = False,
+    partition: np.ndarray | None = None,
 ) -> np.ndarray:
     """Variances (J·D,) or covariance (J·D, J·D) of the totals of w·1_d·(y_j − c_jd) / s_jd.
 
@@ -230,7 +231,8 @@ def domain_variances(
     w·y and of w), never building the (n, J·D) score matrix; otherwise it falls back on
     `total_variance`. Each domain's variance treats its strata as R's `svyby` does (a domain is
     a subset of its own, which matters for the "average" lonely-PSU policy). `overwrite` lets
-    it use `y` as workspace.
+    it use `y` as workspace; `partition` (the domain of each row, -1 for none) says the domains
+    are disjoint, which saves finding it out.
     """
     k, n_domains = y.shape[1], domain_weights.shape[1]
     single_stage = len(design.clusters) == 1 or design.fpc[0] is None
@@ -257,13 +259,17 @@ def domain_variances(
     structure = shared.stage
     n_strata = structure.n_h.shape[0]
     per_domain = design.lonely_psu == "average"
-    in_domains = domain_weights != 0
     if not covariance and not per_domain and structure.to_units is None:
-        membership = in_domains.sum(axis=1)
-        if membership.max(initial=0) <= 1:  # one row, one unit, one domain: a single pass
-            code = np.where(membership == 1, in_domains.argmax(axis=1), -1)
+        if partition is None:
+            in_domains = domain_weights != 0
+            membership = in_domains.sum(axis=1)
+            if membership.max(initial=0) <= 1:
+                partition = np.where(membership == 1, in_domains.argmax(axis=1), -1)
+        if partition is not None:  # one row, one unit, one domain: a single pass
             workspace = y if overwrite else y.copy()
-            return _partition_variances(shared, workspace, domain_weights, code, centres, scales)
+            return _partition_variances(
+                shared, workspace, domain_weights, partition, centres, scales
+            )
     units, totals, sums, weights, corrections = [], [], [], [], []
     for d in range(n_domains):
         layout = (

@@ -148,11 +148,9 @@ def ttest(design: Design, variable: str, by: str, *, level: float = 0.95) -> TTe
     >>> ttest(Design.from_frame(frame), "y", "g").estimate
     3.5
     """
-    cells = domains(design, by)
-    if len(cells) != 2:
-        raise SurveyError(
-            f"a t-test needs a by column with two levels, not {len(cells)}", column=by
-        )
+    levels = len(domains(design, by).keys)
+    if levels != 2:
+        raise SurveyError(f"a t-test needs a by column with two levels, not {levels}", column=by)
     means = mean(design, variable, by=by, covariance=True)
     df = degrees_of_freedom(design) - 1
     diff = difference(means, 0, 1, level=level)
