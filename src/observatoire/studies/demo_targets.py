@@ -34,7 +34,7 @@ HOUSEHOLD_BY_AGE = {  # couple with children, single parent, no child at home
 # ordered to give the published 2022 and 2019 ranks).
 FRAGILITY_MEANS = {
     "2022": {
-        "sante": 5.75, "pouvoir-achat": 5.68, "securite": 5.60, "vieillissement": 5.53,
+        "sante": 5.73, "pouvoir-achat": 5.67, "securite": 5.60, "vieillissement": 5.53,
         "emploi": 5.47, "education": 5.34, "mobilite": 5.32, "developpement-economique": 5.27,
         "environnement": 5.23, "pauvrete": 5.18,  # unpublished (rank 10)
         "transition-energetique": 5.13,  # unpublished
