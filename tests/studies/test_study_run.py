@@ -151,6 +151,8 @@ def test_results_have_exactly_the_published_columns_with_bases_and_intervals(
         & (pl.col("territory") == "FR") & pl.col("profile").is_null()
     )  # fmt: skip
     assert sante["estimate"].to_list() == [7.0]  # 8th in 2019, 1st in 2022
+    metadata = pl.read_parquet_metadata(published.out / "results.parquet")
+    assert metadata["synthetic"] == "true" and "synthétiques" in metadata["notice"]
     document = json.loads((published.out / "results.json").read_text("utf-8"))
     assert document["synthetic"] is True and "synthétiques" in document["notice"]
     assert list(document["columns"]) == list(RESULT_SCHEMA)

@@ -41,14 +41,24 @@ assert list(COLUMNS) == list(RESULT_SCHEMA), "documented columns must match the 
 def write_tidy(results: StudyResults, out: Path) -> list[Path]:
     """Write OUT/results.parquet and OUT/results.json."""
     study = results.study
+    notice = study.synthetic_notice if study.synthetic else ""
     parquet = out / "results.parquet"
-    results.results.write_parquet(parquet)
+    results.results.write_parquet(
+        parquet,
+        metadata={
+            "study": study.code,
+            "title": study.title,
+            "synthetic": "true" if study.synthetic else "false",
+            "notice": notice,
+            "columns": json.dumps(COLUMNS, ensure_ascii=False),
+        },
+    )
     document: dict[str, Any] = {
         "study": study.code,
         "title": study.title,
         "universe": study.universe,
         "synthetic": study.synthetic,
-        "notice": study.synthetic_notice if study.synthetic else "",
+        "notice": notice,
         "waves": [
             {"id": w.id, "year": w.year, "sample_size": w.sample_size, "file": w.file}
             for w in study.waves
