@@ -91,6 +91,11 @@ def _setup(fiches: int) -> None:
             report=lambda done: print(f"  generated {have + done}/{fiches}", file=sys.stderr),
         )
         print(f"generation: {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        from django.db import connection
+
+        if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give later
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
 
 def _latencies(rounds: int) -> tuple[float, float, list[int]]:

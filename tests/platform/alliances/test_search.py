@@ -115,3 +115,11 @@ def test_bad_parameters_are_input_errors(base) -> None:
         run(SearchParams(territory="99999"))
     with pytest.raises(InputError, match="say which one"):
         run(SearchParams(territory="11"))
+
+
+def test_territory_filter_gives_the_same_fiches_however_it_is_planned(base, monkeypatch) -> None:
+    from observatoire.platform.alliances.search import postgres
+
+    short = sorted(titles(territory="94018"))
+    monkeypatch.setattr(postgres, "_MATERIALISE", 0)  # PostgreSQL: the subquery form
+    assert sorted(titles(territory="94018")) == short == ["fonds-odd17", "vitawin-q2er"]

@@ -158,7 +158,10 @@ class Partner(models.Model):
 class FacetValue(models.Model):
     """One (facet, code) of one fiche: the table that filters and facet counts read."""
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="facet_values")
+    # No index of its own: the unique (alliance, facet, code) index serves lookups by fiche.
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="facet_values", db_index=False
+    )
     facet = models.CharField(max_length=20)
     code = models.CharField(max_length=60)
 

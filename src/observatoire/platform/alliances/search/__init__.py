@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from observatoire.platform.alliances.models import Alliance
+from observatoire.platform.alliances.models import Alliance, FacetValue
 
 
 class SearchBackend(Protocol):
@@ -28,6 +28,9 @@ class SearchBackend(Protocol):
 
     def index(self, alliances: Sequence[Alliance]) -> None:
         """(Re)index these fiches' text."""
+
+    def within(self, rows: QuerySet[FacetValue]) -> Q:
+        """Keep the fiches that have one of these facet rows (the territory filter)."""
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         """A subquery yielding these ids, passed as one parameter (no limit on their number)."""

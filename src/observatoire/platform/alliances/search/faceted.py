@@ -67,16 +67,16 @@ def base_queryset(include_synthetic: bool = False) -> QuerySet[Alliance]:
     return qs if include_synthetic else qs.filter(is_synthetic=False)
 
 
-def territory_filter(code: str) -> Q:
-    """Fiches located in `code` (down) or in any territory containing it (up)."""
+def territory_rows(code: str) -> QuerySet[FacetValue] | None:
+    """Rows of the fiches located in `code` (down) or in any territory containing it (up); None
+    for France, which holds every fiche."""
     place = places.place(code)
     if not place.ancestors:
-        return Q()  # France: every fiche is in it
-    rows = FacetValue.objects.filter(
+        return None
+    return FacetValue.objects.filter(
         Q(facet=facets.PLACE, code=place.key)
         | Q(facet=facets.OWN_TERRITORY, code__in=[place.key, *place.ancestors])
     )
-    return Q(id__in=rows.values("alliance_id"))
 
 
 def run(params: SearchParams, language: str = "fr") -> SearchResult:
@@ -87,8 +87,9 @@ def run(params: SearchParams, language: str = "fr") -> SearchResult:
     """
     backend = search.backend()
     base = backend.filter(base_queryset(params.include_synthetic), params.q)
-    if params.territory:
-        base = base.filter(territory_filter(params.territory))
+    rows = territory_rows(params.territory) if params.territory else None
+    if rows is not None:
+        base = base.filter(backend.within(rows))
     selected = {name: set(codes) for name, codes in params.filters.items() if codes}
     candidates = sorted(base.order_by().values_list("id", flat=True))  # sorted: index locality
     # For each selected facet, which candidates have one of its chosen codes (few ids back).

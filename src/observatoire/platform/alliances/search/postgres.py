@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import CombinedExpression, RawSQL
 
 from observatoire.platform.alliances import text
-from observatoire.platform.alliances.models import Alliance
+from observatoire.platform.alliances.models import Alliance, FacetValue
 
 CONFIG = "french_unaccent"
+_MATERIALISE = 5000  # territory lists up to this long are passed as an array (see `within`)
 
 
 def tsquery(query: str) -> SearchQuery | None:
@@ -48,6 +49,14 @@ class PostgresBackend:
             return list(queryset.values_list("id", flat=True)[offset : offset + limit])
         ranked = queryset.annotate(rank=SearchRank(F("search_vector"), q)).order_by("-rank", "id")
         return list(ranked.values_list("id", flat=True)[offset : offset + limit])
+
+    def within(self, rows: QuerySet[FacetValue]) -> Q:
+        # A short list is materialised first: PostgreSQL underestimates prefix tsquery matches
+        # and would probe the facet index once per text match, where it hashes an array of ids.
+        ids = list(rows.values_list("alliance_id", flat=True)[: _MATERIALISE + 1])
+        if len(ids) > _MATERIALISE:
+            return Q(id__in=rows.values("alliance_id"))
+        return Q(id__in=self.id_set(sorted(set(ids))))
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])

@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from observatoire.platform.alliances import text
-from observatoire.platform.alliances.models import Alliance
+from observatoire.platform.alliances.models import Alliance, FacetValue
 
 TABLE = "alliances_fts"  # created by migration 0002_search
 # Column weights, in the order of the columns: title, summary, description, partners.
@@ -73,6 +73,9 @@ class Fts5Backend:
                 scores = {row[0]: _score(row[1:], stems) for row in cursor.fetchall()}
                 ranked = sorted(ids, key=lambda i: (-scores.get(i, 0.0), i))
         return ranked[offset : offset + limit]
+
+    def within(self, rows: QuerySet[FacetValue]) -> Q:
+        return Q(id__in=rows.values("alliance_id"))
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
