@@ -248,3 +248,14 @@ def test_by_a_categorical_column_sorts_its_levels_as_text() -> None:
         g=pl.Series(["z", "a", "z", "m", "a", "a", "z", "m", "a"], dtype=pl.Categorical)
     )
     assert mean(small("remove", frame), "y", by="g").labels == ["a:y", "m:y", "z:y"]
+
+
+def test_a_jackknife_with_one_replicate_per_row_of_a_large_sample_is_refused() -> None:
+    frame = pl.DataFrame({"y": np.arange(30_000, dtype=float)})
+    with pytest.raises(SurveyError, match="too many"):
+        as_replicate(Design.from_frame(frame), "JK1")
+
+
+def test_replicate_degrees_of_freedom_are_the_rank_minus_one() -> None:
+    design = as_replicate(Design.from_frame(SMALL, ids="psu", weights="w"), "JK1")
+    assert degrees_of_freedom(design) == 5

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from observatoire.survey.design import Design, as_polars, dense_codes
 from observatoire.survey.errors import SurveyError
 
 REPLICATE_TYPES = ("JK1", "JKn", "BRR", "bootstrap", "other")
+_MAX_VALUES = 500_000_000  # replicate weights held at once (4 GB of float64)
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,13 @@ class ReplicateWeights:
         """Number of replicates."""
         return int(self.weights.shape[1])
 
-    @property
+    @cached_property
     def degrees_of_freedom(self) -> int:
-        """Rank of the replicate weights minus one (R's `degf` for replicate designs)."""
-        return int(np.linalg.matrix_rank(self.weights, tol=None)) - 1
+        """Rank of the replicate weights minus one (R's `degf` for replicate designs: the rank
+        of `qr(weights, tol=1e-5)`), from the eigenvalues of their (R, R) Gram matrix."""
+        gram = self.weights.T @ self.weights
+        eigenvalues = np.linalg.eigvalsh(gram)
+        return int(np.count_nonzero(eigenvalues > eigenvalues.max() * 1e-10)) - 1
 
     def variance(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
         """Covariance (k, k) of estimates (k,) from their replicates (R, k), as R's `svrVar`."""
@@ -79,6 +84,12 @@ def as_replicate(
     stratified = len(np.unique(design.strata)) > 1
     psu = design.clusters[0]
     population = design.fpc[0]
+    n_psu = int(psu.max()) + 1
+    if type in ("JK1", "JKn") and n_psu * design.n > _MAX_VALUES:
+        raise SurveyError(
+            f"a jackknife needs one replicate per PSU: {n_psu} replicates of {design.n} rows is "
+            "too many; use clusters, or a bootstrap with fewer replicates"
+        )
     if type == "JK1":
         if stratified:
             raise SurveyError("JK1 needs an unstratified design; use JKn for a stratified one")
@@ -95,7 +106,7 @@ def as_replicate(
         factors, scale, rscales = _bootstrap(design, psu, population, replicates or 50, seed)
     else:
         raise SurveyError(f"unknown replicate type {type!r}; use JK1, JKn, BRR or bootstrap")
-    weights = factors * design.weights[:, None]
+    weights = factors * design.weights[:, None]  # factors: (n, R) replicate multipliers
     rep = ReplicateWeights(weights=weights, scale=scale, rscales=rscales, mse=mse, type=type)
     return replace(design, replicates=rep)
 
