@@ -74,7 +74,7 @@ def write_charts(charts: list[Chart], folder: Path) -> list[Path]:
         spec_path.write_text(json.dumps(chart.spec, ensure_ascii=False, indent=1), "utf-8")
         svg = vlc.vegalite_to_svg(chart.spec, format_locale="fr-FR")
         (folder / f"{chart.name}.svg").write_text(svg, "utf-8")
-        png = vlc.vegalite_to_png(chart.spec, scale=2, format_locale="fr-FR")
+        png = vlc.svg_to_png(svg, scale=2)  # same pixels as from the spec, without recompiling
         (folder / f"{chart.name}.png").write_bytes(png)
         written += [spec_path, folder / f"{chart.name}.svg", folder / f"{chart.name}.png"]
     return written
