@@ -43,8 +43,8 @@ def analysis_frame(
     families: list[Family] = []
     exprs: list[pl.Expr] = []
     for q in study.content_questions:
-        if not q.asked_in(wave):
-            continue
+        if not q.asked_in(wave) or q.type == "open":
+            continue  # open answers are published verbatim elsewhere, not as figures
         targets = [(item.code, item.label, q.item_column(item.code)) for item in q.items]
         if q.type == "multiple":
             # One family per option: each option column is answered (0/1) or missing.
