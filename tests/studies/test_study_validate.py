@@ -97,3 +97,25 @@ def test_many_bad_rows_are_summarised_per_column(demo_copy: Path) -> None:
     problems = [p for p in caught.value.problems if p.column == "q5"]
     assert len(problems) == 11
     assert "2390 more rows" in problems[-1].message
+
+
+def test_an_open_question_is_validated_as_text_and_gives_no_figures(demo_copy: Path) -> None:
+    import yaml
+
+    from observatoire.studies.figures import analysis_frame
+
+    path = demo_copy / "study.yaml"
+    document = yaml.safe_load(path.read_text("utf-8"))
+    document["questions"].append(
+        {"code": "Q12", "label": "Un mot pour conclure ?", "type": "open", "column": "q12",
+         "waves": ["2022"]}
+    )  # fmt: skip
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    data = _data(demo_copy, "2022")
+    frame = pl.read_csv(data, infer_schema=False)
+    frame.with_columns(pl.lit("Faire ensemble, 100 % !").alias("q12")).write_csv(data)
+    study, waves = validate_study(demo_copy)
+    assert waves["2022"]["q12"][0] == "Faire ensemble, 100 % !"
+    assert "Q12" not in [q.code for q in study.published_questions("2022")]
+    _frame, families = analysis_frame(study, "2022", waves["2022"])
+    assert all(f.source.code != "Q12" for f in families)

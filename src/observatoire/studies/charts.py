@@ -52,9 +52,7 @@ def study_charts(study: Study, results: pl.DataFrame) -> list[Chart]:
     national = results.filter(
         (pl.col("wave") == wave.id) & (pl.col("territory") == "FR") & pl.col("profile").is_null()
     )
-    for q in study.content_questions:
-        if not q.asked_in(wave.id):
-            continue
+    for q in study.published_questions(wave.id):
         if q.type == "scale" and q.bands and q.items:
             charts.append(bands_chart(study, q, results))
         elif q.type == "single" and q.items:

@@ -35,7 +35,7 @@ def write_factsheets(view: ResultsView, out: Path) -> list[Path]:
 
 def sheet_context(view: ResultsView, code: str, name: str) -> dict[str, Any]:
     study, wave = view.study, view.latest
-    questions = [q for q in study.content_questions if q.asked_in(wave.id)]
+    questions = study.published_questions(wave.id)
     weight = _weight(view, code)
     return {
         **document_context(view),

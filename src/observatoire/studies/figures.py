@@ -42,9 +42,7 @@ def analysis_frame(
     """The profile columns plus, per family, its base flag and its figure columns (nulls as 0)."""
     families: list[Family] = []
     exprs: list[pl.Expr] = []
-    for q in study.content_questions:
-        if not q.asked_in(wave) or q.type == "open":
-            continue  # open answers are published verbatim elsewhere, not as figures
+    for q in study.published_questions(wave):
         targets = [(item.code, item.label, q.item_column(item.code)) for item in q.items]
         if q.type == "multiple":
             # One family per option: each option column is answered (0/1) or missing.

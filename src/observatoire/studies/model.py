@@ -149,6 +149,10 @@ class Study:
     def content_questions(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if not q.profile)
 
+    def published_questions(self, wave: str) -> tuple[Question, ...]:
+        """The questions of a wave that give figures (asked in it, not profiles, not open)."""
+        return tuple(q for q in self.content_questions if q.asked_in(wave) and q.type != "open")
+
     def wave_path(self, wave: Wave) -> Path:
         return self.folder / wave.file
 

@@ -45,7 +45,7 @@ def document_context(view: ResultsView) -> dict[str, Any]:
 
 def report_context(view: ResultsView, charts: dict[str, list[str]]) -> dict[str, Any]:
     study = view.study
-    questions = [q for q in study.content_questions if q.asked_in(view.latest.id)]
+    questions = study.published_questions(view.latest.id)
     return {
         **document_context(view),
         "questions": [_question(view, q, charts.get(q.code, [])) for q in questions],

@@ -28,16 +28,14 @@ def summary_context(view: ResultsView, charts: list[Chart]) -> dict[str, Any]:
     study, wave = view.study, view.latest
     names = [c.name for c in charts]
     front = [n for n in names if n.endswith("-bands")][:1]
-    first_single = next(
-        (q for q in study.content_questions
-         if q.type == "single" and not q.items and q.asked_in(wave.id)), None,
-    )  # fmt: skip
-    back = [f"{first_single.code.lower()}-shares", f"{first_single.code.lower()}-map"] if (
-        first_single) else []  # fmt: skip
+    singles = [q for q in study.published_questions(wave.id) if q.type == "single" and not q.items]
+    back = (
+        [f"{singles[0].code.lower()}-shares", f"{singles[0].code.lower()}-map"] if singles else []
+    )
     degrees = [n for n in names if n.endswith("-degrees")][:1]
     figures = []
-    for q in study.content_questions:
-        if q.type == "single" and not q.items and q.groups and q.asked_in(wave.id):
+    for q in singles:
+        if q.groups:
             g = q.groups[0]
             regional = view.by_region(q.code, "group", g.code)
             high = max(regional, key=lambda x: x[1])

@@ -23,9 +23,8 @@ def write_tables(view: ResultsView, out: Path) -> Path:
     workbook = xlsxwriter.Workbook(str(path))
     styles = _styles(workbook)
     _method_sheet(workbook, styles, view)
-    for q in view.study.content_questions:
-        if q.asked_in(view.latest.id):
-            _question_sheet(workbook, styles, view, q)
+    for q in view.study.published_questions(view.latest.id):
+        _question_sheet(workbook, styles, view, q)
     workbook.close()
     return path
 

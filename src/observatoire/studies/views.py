@@ -109,7 +109,7 @@ class ResultsView:
         """The wave's key messages, one per question, derived from the figures."""
         study, wave = self.study, self.latest.id
         ordered = sorted(
-            (q for q in study.content_questions if q.asked_in(wave)),
+            study.published_questions(wave),
             key=lambda q: {"scale": 0, "single": 1 if not q.items else 2}.get(q.type, 3),
         )
         return [m for m in (self._message(q) for q in ordered) if m]
