@@ -239,8 +239,17 @@ def domain_variances(
 
     def scores(variables: slice) -> np.ndarray:
         """Scores of the variables × domains, variable-major, (n, len × D)."""
-        block = domain_weights[:, None, :] * (y[:, variables, None] - centres[None, variables])
-        block /= scales[None, variables]
+        if partition is None:
+            block = domain_weights[:, None, :] * (y[:, variables, None] - centres[None, variables])
+            block /= scales[None, variables]
+            return block.reshape(design.n, -1)
+        # Disjoint domains: each row has one nonzero score per variable, written in place.
+        rows = np.flatnonzero(partition >= 0)
+        member = partition[rows]
+        values = y[rows, variables] - centres[variables][:, member].T
+        values *= (domain_weights[rows, member][:, None]) / scales[variables][:, member].T
+        block = np.zeros((design.n, values.shape[1], n_domains))
+        block[rows, :, member] = values
         return block.reshape(design.n, -1)
 
     if design.calibrations or not single_stage:

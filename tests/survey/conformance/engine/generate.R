@@ -234,3 +234,27 @@ emit("quantile_by_clus1.api00", "Medians of api00 by stype (svyby + svyquantile;
      c(est("quantile", "api00", by = "stype", options = list(qrule = "math", interval_type = "mean")), list(quantiles = I(0.5))),
      list(labels = I(paste0(levels(apiclus1$stype), ":api00.0.5")), estimate = I(unname(coef(q))),
           se = I(as.vector(as.matrix(SE(q)))), ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2]))))
+
+# By-tables of calibrated designs: raked cluster design, GREG-calibrated stratified design.
+raked <- rake(dclus1, list(~stype, ~sch.wide),
+              list(data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)),
+                   data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))),
+              control = list(maxit = 100, epsilon = 1e-12))  # the converged raking solution
+r <- svyby(~api00 + enroll, ~awards, raked, svymean)
+emit("svyby_raked_clus1.by", "Means of api00 and enroll by awards on the raked (stype, sch.wide) cluster design.",
+     "svyby(~api00+enroll, ~awards, rake(dclus1, list(~stype, ~sch.wide), pops, control=list(maxit=100, epsilon=1e-12)), svymean)", "apiclus1", clus1,
+     est("mean", c("api00", "enroll"), by = "awards"),
+     stat_expected(r, c("No:api00", "Yes:api00", "No:enroll", "Yes:enroll")),
+     calibration = list(method = "raking", margins = list(
+       list(column = "stype", totals = list(E = 4421, H = 755, M = 1018)),
+       list(column = "sch.wide", totals = list(No = 1072, Yes = 5122)))))
+
+greg <- calibrate(dstrat, ~stype + api99, c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069))
+r <- svyby(~api00, ~awards + sch.wide, greg, svytotal)
+emit("svyby_greg_strat.by", "Totals of api00 by awards x sch.wide on the linearly calibrated stratified design.",
+     "svyby(~api00, ~awards+sch.wide, calibrate(dstrat, ~stype+api99, pop), svytotal)", "apistrat", strat,
+     est("total", "api00", by = c("awards", "sch.wide")),
+     stat_expected(r, paste0(names(coef(r)), ":api00")),
+     calibration = list(method = "linear",
+                        margins = list(list(column = "stype", totals = list(E = 4421, H = 755, M = 1018))),
+                        totals = list(`(Intercept)` = 6194, api99 = 3914069)))
