@@ -34,6 +34,15 @@ def _rings(geometry: Mapping[str, Any]) -> Iterable[list[list[float]]]:
             yield from polygon
 
 
+def _thin(points: list[tuple[float, float]], step: float = 1.0) -> list[tuple[float, float]]:
+    """Drop points closer than `step` pixels to the last kept one (lighter pages, same look)."""
+    kept = points[:1]
+    for x, y in points[1:-1]:
+        if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= step:
+            kept.append((x, y))
+    return kept + points[-1:] if len(points) > 1 else kept
+
+
 @lru_cache(maxsize=2)
 def shapes(level: str) -> tuple[tuple[Shape, ...], str]:
     """(shapes, viewBox) for level "region" or "department", sorted by name."""
@@ -51,10 +60,12 @@ def shapes(level: str) -> tuple[tuple[Shape, ...], str]:
             continue
         parts = []
         for ring in rings:
-            points = [
-                ((lon - _METRO[0]) * _COS * scale, (_METRO[3] - lat) * scale)
-                for lon, lat, *_ in ring
-            ]
+            points = _thin(
+                [
+                    ((lon - _METRO[0]) * _COS * scale, (_METRO[3] - lat) * scale)
+                    for lon, lat, *_ in ring
+                ]
+            )
             max_y = max(max_y, *(y for _, y in points))
             parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
         out.append(Shape(code, name, "".join(parts)))
