@@ -248,9 +248,11 @@ def domain_variances(
         member = partition[rows]
         values = y[rows, variables] - centres[variables][:, member].T
         values *= (domain_weights[rows, member][:, None]) / scales[variables][:, member].T
-        block = np.zeros((design.n, values.shape[1], n_domains))
-        block[rows, :, member] = values
-        return block.reshape(design.n, -1)
+        width = values.shape[1] * n_domains
+        columns = np.arange(values.shape[1]) * n_domains + member[:, None]
+        block = np.zeros(design.n * width)
+        block[(rows[:, None] * width + columns).ravel()] = values.ravel()
+        return block.reshape(design.n, width)
 
     if design.calibrations or not single_stage:
         if covariance:
