@@ -99,6 +99,24 @@ def test_form_reports_bad_codes_on_the_field(client: Client, contributor) -> Non
     assert not Alliance.objects.exists()
 
 
+def test_a_likely_duplicate_is_flagged_before_it_is_saved(
+    client: Client, base, contributor
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(contributor)
+    fields = {
+        "title": "VitaWin et Q2ER : prévenir le décrochage scolaire !",
+        "summary": "Encore.",
+        "territories": "200057941",
+    }
+    warned = client.post("/alliances/proposer/", fields)
+    assert warned.status_code == 200
+    assert "titre proche" in warned.content.decode()
+    assert Alliance.objects.count() == 3
+    saved = client.post("/alliances/proposer/", {**fields, "not_duplicate": "1"})
+    assert saved.status_code == 302
+    assert Alliance.objects.count() == 4
+
+
 def test_merge_archives_the_duplicate(base, curator, contributor) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
         workflow.merge(base["energie"], base["vitawin"], contributor)

@@ -196,11 +196,15 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
     if not workflow.can_contribute(request.user):
         raise PermissionDenied("reserved to contributors")
     form = FicheForm(request.POST or None)
+    duplicates: list[similar.Duplicate] = []
     if request.method == "POST" and form.is_valid():
-        alliance, _ = records.save_fiche(form.fiche, owner=request.user, actor=request.user)
-        messages.success(request, "Brouillon enregistré.")
-        return redirect(alliance)
-    return render(request, "alliances/form.html", {"form": form, "alliance": None})
+        duplicates = similar.likely_duplicates(form.fiche)
+        if not duplicates or request.POST.get("not_duplicate"):
+            alliance, _ = records.save_fiche(form.fiche, owner=request.user, actor=request.user)
+            messages.success(request, "Brouillon enregistré.")
+            return redirect(alliance)
+    context = {"form": form, "alliance": None, "duplicates": duplicates}
+    return render(request, "alliances/form.html", context)
 
 
 @login_required(login_url=LOGIN_URL)
