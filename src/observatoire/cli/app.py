@@ -39,6 +39,9 @@ def _register() -> None:
     from observatoire.cli import study
 
     app.add_typer(study.app, name="study")
+    from observatoire.cli import alliances
+
+    app.add_typer(alliances.app, name="alliances")
     platform.register(app)
 
 
