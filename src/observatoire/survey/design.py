@@ -291,7 +291,13 @@ class Design:
         adjustment: CalibrationAdjustment | None,
         replicate_weights: np.ndarray | None = None,
     ) -> Design:
-        """A new design with new weights (a calibration result) and its variance adjustment."""
+        """A new design with new weights (a calibration result) and its variance adjustment.
+
+        >>> import numpy as np, polars as pl
+        >>> design = Design.from_frame(pl.DataFrame({"y": [1.0, 2.0]}))
+        >>> design.with_weights(np.array([3.0, 5.0]), None).domain_weights.tolist()
+        [3.0, 5.0]
+        """
         weights = np.asarray(weights, dtype=np.float64)
         if weights.shape != (self.n,) or not np.all(np.isfinite(weights)):
             raise SurveyError(f"new weights must be {self.n} finite numbers")

@@ -410,6 +410,12 @@ def degrees_of_freedom(design: Design) -> int:
     """Design degrees of freedom: PSUs minus strata among rows of the domain (R's `degf`).
 
     A replicate design has the rank of its replicate weights minus one, as R.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"s": [1, 1, 2, 2, 2], "psu": [1, 2, 3, 4, 4]})
+    >>> design = Design.from_frame(frame, ids="psu", strata="s")
+    >>> degrees_of_freedom(design), degrees_of_freedom(design.subset(pl.col("psu") != 1))
+    (2, 1)
     """
     if design.replicates is not None:
         return design.replicates.degrees_of_freedom

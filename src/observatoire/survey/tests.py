@@ -70,7 +70,14 @@ def difference(estimates: Estimates, first: int, second: int, *, level: float = 
 def independent_difference(
     first: Estimates, i: int, second: Estimates, j: int, *, level: float = 0.95
 ) -> Difference:
-    """Estimate j of `second` minus estimate i of `first`, two independent samples (waves)."""
+    """Estimate j of `second` minus estimate i of `first`, two independent samples (waves).
+
+    >>> import polars as pl
+    >>> wave1 = mean(Design.from_frame(pl.DataFrame({"y": [1.0, 2.0, 3.0]})), "y")
+    >>> wave2 = mean(Design.from_frame(pl.DataFrame({"y": [2.0, 3.0, 4.0, 5.0]})), "y")
+    >>> round(independent_difference(wave1, 0, wave2, 0).estimate, 2)
+    1.5
+    """
     value = float(second.estimate[j] - first.estimate[i])
     variance = float(first.vcov[i, i] + second.vcov[j, j])
     return _difference(value, variance, first.df + second.df, level)
@@ -87,6 +94,11 @@ def domain_vs_rest(
     """Means (proportions for text columns) in `domain` minus those in the rest of the sample.
 
     Returns variable, level, estimate (domain − rest), se, statistic, df, p_value.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"g": ["a", "a", "b", "b", "b"], "y": [1.0, 3.0, 4.0, 6.0, 8.0]})
+    >>> domain_vs_rest(Design.from_frame(frame), "y", pl.col("g") == "b")["estimate"].to_list()
+    [4.0]
     """
     inside = design.subset(domain).in_domain
     rest = design.in_domain & ~inside
@@ -194,6 +206,11 @@ def chisq(design: Design, row: str, col: str, *, statistic: str = "F") -> ChiSqu
     "F": Rao–Scott second-order correction of Pearson's X² as an F; "Chisq": X² with the
     first-order correction (statistic reported unscaled, as R); "Wald" and "adjWald": design-based
     Wald tests of the interaction. Rows with a missing value in either column are left out.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"a": ["x", "x", "y", "y"] * 5, "b": ["u", "v", "u", "u"] * 5})
+    >>> chisq(Design.from_frame(frame), "a", "b", statistic="Chisq").df
+    1
     """
     if statistic not in ("F", "Chisq", "Wald", "adjWald"):
         raise SurveyError(f"unknown statistic {statistic!r}; use F, Chisq, Wald or adjWald")
