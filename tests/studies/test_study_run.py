@@ -199,6 +199,10 @@ def test_charts_reports_and_tables_are_written(published: RunReport) -> None:
         sheets = workbook.read("xl/workbook.xml").decode()
     for name in ("Méthode", "Q1", "Q3", "Q11"):
         assert f'name="{name}"' in sheets
+    with zipfile.ZipFile(published.out / "banner.xlsx") as workbook:
+        sheets = workbook.read("xl/workbook.xml").decode()
+    for name in ("q1", "q3_sante", "q7_mobilisation", "q11_lieu-action", "Données", "Notes"):
+        assert f'name="{name}"' in sheets
 
 
 def test_a_failed_run_never_damages_the_previous_output(

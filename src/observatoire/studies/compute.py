@@ -10,7 +10,7 @@ its standard error, confidence interval and bases. Waves are compared figure by 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -65,6 +65,7 @@ class StudyResults:
     study: Study
     results: pl.DataFrame  # the published tidy figures, RESULT_SCHEMA
     weighting: dict[str, WaveWeighting]
+    designs: dict[str, Design] = field(default_factory=dict)  # weighted waves, in memory only
 
 
 def compute_study(
@@ -75,10 +76,13 @@ def compute_study(
     """Weight every wave and compute every published figure, with changes and ranks."""
     frames = []
     weighting = {}
+    designs = {}
     for wave in sorted(study.waves, key=lambda w: w.year):
         progress(f"Weighting wave {wave.id}")
         data, families = analysis_frame(study, wave.id, waves[wave.id])
-        design, weighting[wave.id] = weight_wave(study, wave, data)
+        answers = waves[wave.id].drop([c for c in waves[wave.id].columns if c in data.columns])
+        design, weighting[wave.id] = weight_wave(study, wave, data.hstack(answers))
+        designs[wave.id] = design
         progress(f"Estimating wave {wave.id}")
         latest = wave.id == study.latest.id
         bases = _bases(families, data)
@@ -88,7 +92,7 @@ def compute_study(
     figures = pl.concat([figures, _ranks(figures)], how="diagonal_relaxed")
     figures = pl.concat([figures, _changes(study, figures)], how="diagonal_relaxed")
     results = _finish(study, figures)
-    return StudyResults(study, results, weighting)
+    return StudyResults(study, results, weighting, designs)
 
 
 def weight_wave(study: Study, wave: Wave, data: pl.DataFrame) -> tuple[Design, WaveWeighting]:

@@ -21,7 +21,7 @@ from observatoire.studies.factsheets import write_factsheets
 from observatoire.studies.model import load_study
 from observatoire.studies.report import write_report
 from observatoire.studies.summary import write_summary
-from observatoire.studies.tables import write_tables
+from observatoire.studies.tables import write_banner, write_tables
 from observatoire.studies.tidy import write_tidy
 from observatoire.studies.validate import validate_study
 from observatoire.studies.views import ResultsView
@@ -78,7 +78,7 @@ def _write_outputs(results: StudyResults, work: Path, progress: Progress) -> lis
         code = chart.name.split("-")[0].upper()
         by_question.setdefault(code, []).append(f"charts/{chart.name}.png")
     progress("Writing the Excel tables")
-    files.append(write_tables(view, work))
+    files += [write_tables(view, work), write_banner(results, work)]
     progress("Writing the full report")
     files += write_report(view, work, by_question)
     progress("Writing the two-page summary")

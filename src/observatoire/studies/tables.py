@@ -1,7 +1,12 @@
-"""Excel banner tables: one sheet per question (figures × France, evolution, regions, profiles)
-plus a method sheet. Written from the tidy results, so the workbook and results.parquet agree
-to the last digit; significance markers are those of the results (region vs rest of France,
-latest wave vs previous)."""
+"""Excel tables, two workbooks:
+
+- tables.xlsx: one sheet per question (figures × France, evolution, regions, profiles) plus a
+  method sheet, written from the tidy results, so it agrees with results.parquet to the last
+  digit, nets and wave-over-wave changes included;
+- banner.xlsx: the survey engine's banner of the latest wave (every answer × Total, regions and
+  banner profiles, with unweighted, weighted and effective bases, markers against the rest of
+  the sample and column letters), written by observatoire.survey.excel.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,11 @@ from typing import Any
 import xlsxwriter
 
 from observatoire.studies import formats
-from observatoire.studies.model import Question
+from observatoire.studies.compute import StudyResults
+from observatoire.studies.model import Question, Study
 from observatoire.studies.views import FigureRef, ResultsView
+from observatoire.survey import banner as engine_banner
+from observatoire.survey.excel import write_banner_excel
 
 HEADER_ROW = 5
 
@@ -27,6 +35,48 @@ def write_tables(view: ResultsView, out: Path) -> Path:
         _question_sheet(workbook, styles, view, q)
     workbook.close()
     return path
+
+
+def write_banner(results: StudyResults, out: Path) -> Path:
+    """Write OUT/banner.xlsx: the engine's banner of the latest wave."""
+    study = results.study
+    wave = study.latest
+    settings = engine_banner.BannerSettings(
+        confidence=study.confidence,
+        small_base=study.min_base,
+        minimum_base=study.suppress_below,
+    )
+    columns = [
+        engine_banner.BannerVariable(
+            column, study.profile_question(column).label,
+            {t.code: t.label for t in study.profile_question(column).codes},
+        )
+        for column in (study.territory, *study.banner)
+    ]  # fmt: skip
+    computed = engine_banner.banner(
+        results.designs[wave.id], banner_questions(study, wave.id), columns, settings=settings
+    )
+    return write_banner_excel(computed, out / "banner.xlsx")
+
+
+def banner_questions(study: Study, wave: str) -> list[engine_banner.Question]:
+    """The wave's questions as banner rows: one per data column (grid item, option)."""
+    rows = []
+    for q in study.published_questions(wave):
+        cells: list[tuple[str | None, str]] = [(t.label, q.item_column(t.code)) for t in q.items]
+        for item, column in cells or [(None, q.column)]:
+            label = f"{q.code} — {q.short_label}" + (f" : {item}" if item else "")
+            if q.type == "scale":
+                bands = tuple(engine_banner.Band(b.label, b.min, b.max) for b in q.bands)
+                rows.append(engine_banner.Question(column, label, kind="scale", bands=bands))
+            elif q.type == "numeric":
+                rows.append(engine_banner.Question(column, label, kind="numeric"))
+            elif q.type == "multiple":
+                rows.append(engine_banner.Question(column, label, levels={1: "Oui", 0: "Non"}))
+            else:
+                levels = {t.code: t.label for t in q.codes}
+                rows.append(engine_banner.Question(column, label, levels=levels))
+    return rows
 
 
 def _styles(workbook: Any) -> dict[str, Any]:
