@@ -40,8 +40,12 @@ def test_dry_run_then_import_then_reimport_is_idempotent(tmp_path: Path) -> None
     assert Alliance.objects.count() == 0
     assert import_file(path, "partenaire").saved
     again = import_file(path, "partenaire")
-    assert (again.created, again.updated) == (0, 2)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert Alliance.objects.count() == 2
+    changed = _json_file(tmp_path, [{**VITAWIN, "summary": "Nouveau résumé."}, ENERGIE])
+    third = import_file(changed, "partenaire")
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 1)
+    assert Alliance.objects.get(import_id="vitawin-q2er").summary == "Nouveau résumé."
     assert Alliance.objects.get(import_id="vitawin-q2er").raw_record["title"] == VITAWIN["title"]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances.content import SEED_FILE, load_seed, read_seed
-from observatoire.platform.alliances.models import Alliance
+from observatoire.platform.alliances.models import Alliance, CurationEvent
 from observatoire.platform.alliances.search.faceted import SearchParams, run
 
 
@@ -21,7 +21,9 @@ def test_seed_file_is_valid() -> None:
 @pytest.mark.django_db
 def test_seed_loads_idempotently_and_vitawin_is_found_three_ways() -> None:
     count = load_seed()
+    history = CurationEvent.objects.count()
     assert load_seed() == count
+    assert CurationEvent.objects.count() == history  # nothing changed, nothing recorded
     assert Alliance.objects.filter(source_name="seed").count() == count
     found = run(SearchParams(q="décrochage")).alliances
     assert any("VitaWin" in a.title for a in found)

@@ -53,6 +53,7 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     duplicates: list[RowDuplicate] = field(default_factory=list)
 
@@ -65,7 +66,8 @@ class ImportReport:
         verb = "would be" if self.dry_run or self.errors else "were"
         out = [
             f"{self.file}: {self.rows} row(s) read, source {self.source!r}",
-            f"{self.created} fiche(s) {verb} created, {self.updated} {verb} updated",
+            f"{self.created} fiche(s) {verb} created, {self.updated} {verb} updated, "
+            f"{self.unchanged} unchanged",
         ]
         out += [f"row {e.row}: {e.message}" for e in self.errors]
         out += [
@@ -178,6 +180,8 @@ def import_file(
                 report.duplicates.append(
                     RowDuplicate(number, data.title, tuple(m.alliance.slug for m in matches))
                 )
+        elif current.raw_record == data.raw:
+            report.unchanged += 1
         else:
             report.updated += 1
     if report.saved:

@@ -66,9 +66,12 @@ def save_fiche(
     """Create the fiche, or update the one of the same (source, import id): (fiche, created).
 
     An update keeps the fiche's curation state unless `state` is published (seed and import of
-    curated sources), so re-importing never silently unpublishes nor publishes a contribution.
+    curated sources), so re-importing never silently unpublishes a fiche; a record identical to
+    the one imported last time changes nothing (no history entry, an archived fiche stays so).
     """
     alliance = existing(source, data.import_id)
+    if alliance is not None and source and alliance.raw_record == data.raw:
+        return alliance, False  # same record as last time: nothing to do, curation untouched
     created = alliance is None
     if alliance is None:
         alliance = Alliance(
