@@ -298,7 +298,9 @@ def _linear(
     if design.replicates is not None:
         vcov = design.replicates.variance(point(design.replicates.weights), estimate)
     elif covariance:
-        vcov = domain_variances(design, y, domain_w, centres, scales, covariance=True)
+        vcov = domain_variances(
+            design, y, domain_w, centres, scales, covariance=True, overwrite=not deff
+        )
     else:
         vcov = np.full((estimate.shape[0], estimate.shape[0]), np.nan)
         variances = domain_variances(

@@ -288,7 +288,14 @@ def domain_variances(
             if per_domain
             else shared
         )
-        t, unit = _unit_scores(structure, y, domain_weights[:, d], centres[:, d], scales[:, d])
+        t, unit = _unit_scores(
+            structure,
+            y,
+            domain_weights[:, d],
+            centres[:, d],
+            scales[:, d],
+            in_place=overwrite and n_domains == 1,
+        )
         to_strata = structure.to_strata if unit is None else None
         if to_strata is None:
             to_strata = indicator(structure.unit_stratum[unit], n_strata)
@@ -310,7 +317,11 @@ def domain_variances(
         for e in range(d, n_domains):
             block = -(sums[d].T * corrections[d]) @ sums[e]
             if units[d] is None and units[e] is None and d == e:  # all units: a Gram matrix
-                root = totals[d] * np.sqrt(weights[d])[:, None]
+                if n_domains == 1:  # the unit totals are not needed afterwards
+                    root = totals[d]
+                    root *= np.sqrt(weights[d])[:, None]
+                else:
+                    root = totals[d] * np.sqrt(weights[d])[:, None]
                 block += root.T @ root
             elif units[d] is None and units[e] is None:
                 block += (totals[d].T * weights[d]) @ totals[e]
@@ -372,13 +383,24 @@ def _partition_variances(
 
 
 def _unit_scores(
-    structure: _Stage, y: np.ndarray, weights: np.ndarray, centre: np.ndarray, scale: np.ndarray
+    structure: _Stage,
+    y: np.ndarray,
+    weights: np.ndarray,
+    centre: np.ndarray,
+    scale: np.ndarray,
+    *,
+    in_place: bool = False,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Unit totals of w (y − c) / s, and which units they are (None: all units, in order)."""
+    """Unit totals of w (y − c) / s, and which units they are (None: all units, in order);
+    `in_place` lets rows-as-units scores overwrite `y`."""
     if structure.to_units is None:  # units are rows: keep the domain's rows only
         rows = np.flatnonzero(weights)
         whole = rows.shape[0] == weights.shape[0]
-        t = (y if whole else y[rows]) - centre
+        if whole and in_place:
+            t = y
+            t -= centre
+        else:
+            t = (y if whole else y[rows]) - centre
         t *= (weights if whole else weights[rows])[:, None]
         t /= scale
         return t, None if whole else rows
