@@ -52,13 +52,14 @@ SHARES = [  # question, indicator, category, published share
         ("innovation-grande-echelle", 0.84), ("performance-associations", 0.86))),
 ]  # fmt: skip
 PDL, NAQ, IDF, PACA = "52", "75", "11", "93"
+DEMO = Path(__file__).resolve().parents[2] / "studies" / "impact-citoyens"
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> RunReport:
     out = tmp_path_factory.mktemp("run") / "OUT"
     steps: list[str] = []
-    report = run_study(Path("studies/impact-citoyens"), out, steps.append)
+    report = run_study(DEMO, out, steps.append)
     assert steps[0] == "Validating the study" and steps[-1] == "Publishing"
     return report
 
@@ -220,7 +221,7 @@ def test_a_failed_run_never_damages_the_previous_output(
     )
     monkeypatch.setattr(run_module, "_write_outputs", broken)
     with pytest.raises(RuntimeError, match="disk full"):
-        run_study(Path("studies/impact-citoyens"), published.out)
+        run_study(DEMO, published.out)
     assert sorted(p.relative_to(published.out) for p in published.out.rglob("*")) == before
     assert (published.out / "results.parquet").read_bytes() == stamp
     assert [p.name for p in published.out.parent.iterdir()] == ["OUT"]

@@ -31,8 +31,8 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
     return int(exit_info.value.code or 0), captured.out + captured.err
 
 
-def test_the_demo_study_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    code, output = _run(["study", "validate", "studies/impact-citoyens"], capsys)
+def test_the_demo_study_is_valid(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = _run(["study", "validate", str(demo)], capsys)
     assert code == 0, output
     assert "Valid" in output and "2022: 2400 respondents" in output
 

@@ -82,6 +82,19 @@ def _question(view: ResultsView, q: Question, charts: list[str]) -> dict[str, An
         }
         for code, indicator, category, label in figures
     ]
+    changes = (
+        [
+            {
+                "label": label,
+                "cells": [view.change(code, indicator, category)]
+                + [view.change(code, indicator, category, territory=territory)
+                   for territory, _name in view.regions],
+            }
+            for code, indicator, category, label in figures
+        ]
+        if prev
+        else []
+    )  # fmt: skip
     profiles = []
     banner = [view.study.profile_question(p) for p in view.study.banner]
     for code, indicator, category, label in figures:
@@ -98,6 +111,7 @@ def _question(view: ResultsView, q: Question, charts: list[str]) -> dict[str, An
         "national": national,
         "bands": [b.label for b in q.bands],
         "regions": regions,
+        "changes": changes,
         "profiles": profiles,
         "banner": [{"label": p.label, "levels": [t.label for t in p.codes]} for p in banner],
         "unit": "moyenne /10" if q.type == "scale" else "% des répondants",
