@@ -279,6 +279,32 @@ def _adjust(p_values: np.ndarray, family: np.ndarray, method: Correction) -> np.
     return adjusted
 
 
+def _aggregates(
+    rows: _Rows, weighted: np.ndarray, weights: np.ndarray, indicators: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted bases, weighted totals, counts and sums of squared weights (each R × C).
+
+    One matrix product of the rows' values by the column indicators, a block of rows at a time
+    so that no (n × R) temporary is made.
+    """
+    of = rows.question_of_row
+    n, n_rows = rows.values.shape
+    n_questions = weighted.shape[1]
+    sums = np.zeros((indicators.shape[1], 3 * n_questions + n_rows))
+    step = max(1, 2**27 // (8 * sums.shape[1]))
+    for start in range(0, n, step):
+        part = slice(start, start + step)
+        w = weighted[part]
+        block = np.concatenate(
+            [w, rows.answered[part], w * weights[part, None], w[:, of] * rows.values[part]],
+            axis=1,
+        )
+        sums += indicators[part].T.astype(np.float64) @ block
+    q = n_questions
+    base, counts, squares = (sums[:, i * q : (i + 1) * q].T[of] for i in range(3))
+    return base, sums[:, 3 * q :].T, counts, squares
+
+
 def banner(
     design: Design,
     questions: Sequence[Question],
@@ -304,13 +330,8 @@ def banner(
     rows = _question_rows(design.data, questions)
     indicators, column_meta = _banner_columns(design, variables)
     weights = design.domain_weights
-    answered = rows.answered[:, rows.question_of_row]  # (n × R)
-    in_cell = indicators.astype(np.float64)
-    weighted = answered * weights[:, None]
-    base = weighted.T @ in_cell  # (R × C) weighted bases
-    totals = (weighted * rows.values).T @ in_cell
-    counts = answered.T.astype(np.float64) @ in_cell
-    squares = (answered * (weights**2)[:, None]).T @ in_cell
+    weighted = rows.answered * weights[:, None]  # (n × Q)
+    base, totals, counts, squares = _aggregates(rows, weighted, weights, indicators)
     all_base, all_totals = base[:, :1], totals[:, :1]
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = totals / base
@@ -325,7 +346,7 @@ def banner(
     cells = Cells(
         design=design,
         values=np.ascontiguousarray(rows.values),
-        weights=np.ascontiguousarray(rows.answered * weights[:, None]),
+        weights=weighted,
         question_of_row=rows.question_of_row,
         indicators=indicators,
         groups=groups,
