@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from conftest import VITAWIN
+from alliance_samples import VITAWIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

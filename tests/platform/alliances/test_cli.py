@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from alliance_samples import ENERGIE
 from typer.testing import CliRunner
 
-from conftest import ENERGIE
 from observatoire.cli.alliances import app
 from observatoire.errors import InputError
 from observatoire.platform.alliances.models import Alliance

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from alliance_samples import ENERGIE, VITAWIN
 from django.core.management import call_command
 
-from conftest import ENERGIE, VITAWIN
 from observatoire.platform.alliances import exports
 from observatoire.platform.alliances.importers import import_file
 from observatoire.platform.alliances.models import Alliance

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from alliance_samples import VITAWIN
 
-from conftest import VITAWIN
 from observatoire.errors import InputError
 from observatoire.platform.alliances import rendering, svgmap, text
 from observatoire.platform.alliances.models import Alliance, Freshness

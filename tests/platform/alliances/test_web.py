@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from alliance_samples import NATIONAL, VITAWIN
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from conftest import NATIONAL, VITAWIN
 from observatoire.platform.alliances import workflow
 from observatoire.platform.alliances.models import Alliance, ApiToken, State
 
