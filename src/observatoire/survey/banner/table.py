@@ -174,51 +174,63 @@ def _levels(series: pl.Series, given: Mapping[Any, str] | None, what: str) -> li
     return list(given.items())
 
 
-def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
-    values: list[np.ndarray] = []
-    answered: list[np.ndarray] = []
-    question_of_row: list[int] = []
-    meta: list[dict[str, Any]] = []
+def _question_specs(
+    data: pl.DataFrame, questions: Sequence[Question]
+) -> list[tuple[int, str, str, str, Any]]:
+    """Every question row as (question index, row, row label, statistic, what selects it)."""
+    specs: list[tuple[int, str, str, str, Any]] = []
     for index, question in enumerate(questions):
         if question.column not in data.columns:
             raise SurveyError(f"question column {question.column!r} is not in the data")
         series = data.get_column(question.column)
-        valid = series.is_not_null().to_numpy()
-        answered.append(valid)
-        label = question.label or question.column
-        rows: list[tuple[str, str, str, np.ndarray]] = []
         if question.kind == "categorical":
             for level, level_label in _levels(series, question.levels, question.column):
-                hits = (series == level).fill_null(False).to_numpy()
-                rows.append((str(level), level_label, "share", hits.astype(np.float64)))
-        else:
-            if not series.dtype.is_numeric():
-                raise SurveyError(
-                    f"question {question.column!r} is {question.kind} but holds {series.dtype}"
-                )
-            numbers = series.cast(pl.Float64).fill_null(0.0).to_numpy()
-            if question.kind == "scale":
-                for band in question.bands:
-                    inside = (numbers >= band.low) & (numbers <= band.high) & valid
-                    rows.append((band.label, band.label, "share", inside.astype(np.float64)))
-            if question.kind == "numeric" or question.mean:
-                rows.append(("mean", "Moyenne", "mean", numbers))
-        for row, row_label, statistic, column in rows:
-            values.append(column)
-            question_of_row.append(index)
-            meta.append(
-                {
-                    "question": question.column,
-                    "question_label": label,
-                    "row": row,
-                    "row_label": row_label,
-                    "statistic": statistic,
-                }
+                specs.append((index, str(level), level_label, "share", level))
+            continue
+        if not series.dtype.is_numeric():
+            raise SurveyError(
+                f"question {question.column!r} is {question.kind} but holds {series.dtype}"
             )
+        if question.kind == "scale":
+            specs.extend((index, b.label, b.label, "share", b) for b in question.bands)
+        if question.kind == "numeric" or question.mean:
+            specs.append((index, "mean", "Moyenne", "mean", None))
+    return specs
+
+
+def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
+    """Values of every question row (n × R) written in place, one column at a time."""
+    specs = _question_specs(data, questions)
+    values = np.empty((data.height, len(specs)))
+    answered = np.column_stack(
+        [data.get_column(q.column).is_not_null().to_numpy() for q in questions]
+    )
+    for j, (index, _, _, statistic, selector) in enumerate(specs):
+        series = data.get_column(questions[index].column)
+        if questions[index].kind == "categorical":
+            values[:, j] = (series == selector).fill_null(False).to_numpy()
+            continue
+        numbers = series.cast(pl.Float64).fill_null(0.0).to_numpy()
+        if statistic == "mean":
+            values[:, j] = numbers
+        else:
+            values[:, j] = (
+                (numbers >= selector.low) & (numbers <= selector.high) & answered[:, index]
+            )
+    meta = [
+        {
+            "question": questions[index].column,
+            "question_label": questions[index].label or questions[index].column,
+            "row": row,
+            "row_label": row_label,
+            "statistic": statistic,
+        }
+        for index, row, row_label, statistic, _ in specs
+    ]
     return _Rows(
-        values=np.column_stack(values),
-        answered=np.column_stack(answered),
-        question_of_row=np.asarray(question_of_row),
+        values=values,
+        answered=answered,
+        question_of_row=np.asarray([spec[0] for spec in specs], dtype=np.int64),
         meta=meta,
     )
 
