@@ -163,26 +163,102 @@ def _jkn(
     return unit[index][:, keep], float(scale), rscales[keep]
 
 
-def hadamard(size: int) -> np.ndarray:
-    """A Hadamard matrix of order at least `size` (Sylvester's construction)."""
+_PRECOMPUTED_SIZES = (4, 16, 28, 36)  # R's hadamard.list: Sylvester 4 and 16, then 28 and 36
+_LARGEST_PRIME = 7919  # R's paley() knows the primes p = 3 (mod 4) up to this one
+
+
+def _sylvester(order: int) -> np.ndarray:
+    """Sylvester's Hadamard matrix as 0/1 (R's doubling of its 4 × 4 matrix)."""
+    return np.asarray(scipy.linalg.hadamard(order) > 0, dtype=np.float64)
+
+
+def _double(matrix: np.ndarray) -> np.ndarray:
+    """R's hadamard.doubler: [[H, H], [H, 1 - H]]."""
+    return np.block([[matrix, matrix], [matrix, 1 - matrix]])
+
+
+def _is_prime_3_mod_4(p: int) -> bool:
+    return p % 4 == 3 and p <= _LARGEST_PRIME and all(p % d for d in range(2, int(p**0.5) + 1))
+
+
+def _paley_prime(p: int) -> np.ndarray:
+    """Paley's construction of order p + 1 (0/1, bordered by ones) exactly as R's paley()."""
+    sums = np.add.outer(np.arange(p), np.arange(p)) % p
+    residues = {0, 1} | {i * i % p for i in range(2, (p - 1) // 2 + 1)}
+    core = np.where(np.isin(sums, list(residues)), 0.0, 1.0)
+    return np.block([[np.ones((1, 1)), np.ones((1, p))], [np.ones((p, 1)), core]])
+
+
+def _paley(n: int, n_max: int) -> np.ndarray | None:
+    """R's paley(n, nmax): a Paley matrix (possibly doubled) of order >= n + 1, or None."""
+    ceiling = size = n + 4 - n % 4
+    if n % 4 + 4 == n % 8:
+        while size % 8 == 0:
+            size //= 2
+        if _is_prime_3_mod_4(size - 1):
+            matrix = _paley_prime(size - 1)
+            while size < ceiling:
+                matrix, size = _double(matrix), size * 2
+            return matrix
+    if n > _LARGEST_PRIME:
+        return None
+    p = next(q for q in range(n, _LARGEST_PRIME + 1) if _is_prime_3_mod_4(q))
+    if p + 1 > ceiling + 4 and ceiling + 4 < n_max:
+        return _paley(ceiling + 3, 2 * (ceiling + 3))
+    if p > n_max:
+        return None
+    return _paley_prime(p)
+
+
+def hadamard(n: int) -> np.ndarray:
+    """The 0/1 Hadamard matrix R's `hadamard(n)` gives for n strata (order > n).
+
+    Sylvester and Paley matrices (and their doublings) are R's exactly; where R would use its
+    precomputed 28 × 28 or 36 × 36 matrices, a Sylvester matrix of the next power of two is
+    used instead (another valid BRR design with more replicates).
+    """
+    m = n - n % 4
+    sizes = np.array(_PRECOMPUTED_SIZES)
+    precooked = np.flatnonzero((m < sizes) & (m + 4 >= sizes))
+    if precooked.size:
+        index = int(precooked.min())
+    elif np.all(m < sizes):
+        index = 0
+    else:
+        doublings = np.maximum(0, np.ceil(np.log2((n + 1) / sizes))).astype(int)
+        fitted = sizes * 2**doublings
+        index = int(np.argmin(fitted - n))
+        if fitted[index] - n > 4:
+            matrix = _paley(n, int(fitted[index]))
+            if matrix is not None:
+                return matrix
+        if index <= 1:
+            return _sylvester(int(fitted[index]))
+    if index <= 1:
+        return _sylvester(_PRECOMPUTED_SIZES[index])
     order = 1
-    while order < size:
+    while order < n + 1:
         order *= 2
-    return np.asarray(scipy.linalg.hadamard(order), dtype=np.float64)
+    return _sylvester(order)
 
 
 def _brr(design: Design, psu: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
-    index, unit_stratum, _ = _unit_table(design, psu)
+    """R's `brrweights` for strata of two PSUs: stratum k (strata sorted as text) follows row
+    k + 1 of the Hadamard matrix; the first PSU (in data order) of a stratum gets 2 where the
+    matrix holds +1, the second where it holds -1."""
+    index, unit_stratum, first = _unit_table(design, psu)
     counts = np.bincount(unit_stratum)
     if np.any(counts != 2):
         label = design.stratum_label(int(np.flatnonzero(counts != 2)[0]))
         raise SurveyError(f"BRR needs exactly two PSUs per stratum; stratum {label} differs")
     n_strata = counts.shape[0]
-    matrix = hadamard(n_strata + 1)[:, 1 : n_strata + 1]
-    order = np.argsort(unit_stratum, kind="stable")
+    labels = [design.stratum_label(code) for code in range(n_strata)]
+    text_rank = np.argsort(np.argsort(np.array(labels, dtype=str), kind="stable"))
+    matrix = 2 * hadamard(n_strata).T[:, 1 : n_strata + 1] - 1  # replicates × strata, ±1
+    order = np.lexsort((first, unit_stratum))  # by stratum, then first appearance
     second = np.zeros(unit_stratum.shape[0], dtype=bool)
     second[order[1::2]] = True
-    signs = matrix[:, unit_stratum].T
+    signs = matrix[:, text_rank[unit_stratum]].T
     unit = np.where(second[:, None], 1 - signs, 1 + signs)
     return unit[index], 1.0 / matrix.shape[0], np.ones(matrix.shape[0])
 

@@ -14,7 +14,8 @@ design_spec <- function(ids = list(), strata = NULL, weights = NULL, fpc = list(
 
 emit <- function(id, description, r_call, data, design, estimate, expected, subset = NULL, calibration = NULL) {
   case <- list(id = id, description = description, r_call = r_call,
-               data = paste0("../../rsurvey/data/", data, ".csv"), design = design,
+               data = if (file.exists(file.path("data", paste0(data, ".csv")))) paste0("../data/", data, ".csv") else paste0("../../rsurvey/data/", data, ".csv"),
+               design = design,
                subset = subset, calibration = calibration, estimate = estimate,
                expected = expected, tolerance = list(relative = 1e-9, absolute = 1e-9))
   writeLines(toJSON(case, auto_unbox = TRUE, digits = NA, null = "null", pretty = TRUE),
@@ -258,3 +259,40 @@ emit("svyby_greg_strat.by", "Totals of api00 by awards x sch.wide on the linearl
      calibration = list(method = "linear",
                         margins = list(list(column = "stype", totals = list(E = 4421, H = 755, M = 1018))),
                         totals = list(`(Intercept)` = 6194, api99 = 3914069)))
+
+# BRR replicates built from a design (R's Hadamard matrix, strata with two PSUs).
+scd <- read("scd_ext")
+dscd <- svydesign(id = ~ambulance, strata = ~ESA, nest = TRUE, data = scd)
+brr <- suppressWarnings(as.svrepdesign(dscd, type = "BRR"))
+spec <- design_spec(ids = list("ambulance"), strata = "ESA", nest = TRUE)
+spec$replicates <- list(type = "BRR")
+r <- svymean(~alive, brr)
+emit("rep_brr_design.mean_alive", "Mean of alive on BRR replicates built from the scd design (as.svrepdesign type BRR).",
+     "svymean(~alive, as.svrepdesign(svydesign(id=~ambulance, strata=~ESA, nest=TRUE, data=scd), type='BRR'))",
+     "scd_ext", spec, est("mean", "alive"), stat_expected(r))
+r <- svyratio(~alive, ~arrests, brr)
+ci <- confint(r)
+emit("rep_brr_design.ratio", "Ratio alive/arrests on BRR replicates built from the scd design.",
+     "svyratio(~alive, ~arrests, as.svrepdesign(svydesign(id=~ambulance, strata=~ESA, nest=TRUE, data=scd), type='BRR'))",
+     "scd_ext", spec, est("ratio", "alive", denominator = "arrests"),
+     list(labels = I("alive/arrests"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+          ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2]))))
+
+# BRR on ten strata (R uses a Paley matrix of order 12); strata labelled 1..10 sort as text in R,
+# PSUs are numbered out of order within strata. The data are written here (engine/data/brr10.csv).
+set.seed(20261126)
+brr10 <- data.frame(stratum = rep(1:10, each = 6), psu = as.vector(sapply(1:10, function(h) rep(sample(c(2 * h, 2 * h - 1)), 3))),
+                    w = round(runif(60, 1, 4), 2), y = round(rnorm(60, 50, 10), 1), x = round(runif(60, 5, 15), 1))
+dir.create("data", showWarnings = FALSE)
+write.csv(brr10, "data/brr10.csv", row.names = FALSE)
+d10 <- svydesign(id = ~psu, strata = ~stratum, weights = ~w, data = brr10)
+b10 <- as.svrepdesign(d10, type = "BRR")
+spec <- design_spec(ids = list("psu"), strata = "stratum", weights = "w")
+spec$replicates <- list(type = "BRR")
+r <- svyratio(~y, ~x, b10)
+ci <- confint(r)
+case_ratio <- list(labels = I("y/x"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+                   ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2])))
+emit("rep_brr_paley.ratio", "Ratio y/x on BRR replicates of a ten-stratum design (Paley matrix of order 12).",
+     "svyratio(~y, ~x, as.svrepdesign(svydesign(id=~psu, strata=~stratum, weights=~w, data=brr10), type='BRR'))",
+     "brr10", spec, est("ratio", "y", denominator = "x"), case_ratio)
