@@ -183,3 +183,20 @@ def test_english_pages_use_english_labels(client: Client, base) -> None:  # type
     html = client.get("/en/alliances/").content.decode()
     assert "<legend>Objective</legend>" in html
     assert "Co-build locally (territorial projects)" in html
+
+
+def test_my_fiches_and_curator_admin(client: Client, make_fiche, contributor, curator) -> None:  # type: ignore[no-untyped-def]
+    mine = make_fiche(VITAWIN, state="review", owner=contributor)
+    client.force_login(contributor)
+    assert mine.title in client.get("/alliances/mes-fiches/").content.decode()
+    client.force_login(curator)
+    assert mine.title in client.get("/alliances/mes-fiches/").content.decode()  # to review
+    changelist = client.get("/admin/alliances/alliance/")
+    assert changelist.status_code == 200 and mine.title in changelist.content.decode()
+    client.post(
+        "/admin/alliances/alliance/",
+        {"action": "action_publish", "_selected_action": [mine.pk]},
+    )
+    mine.refresh_from_db()
+    assert mine.state == State.PUBLISHED
+    assert mine.history.filter(action="publish", actor=curator).exists()
