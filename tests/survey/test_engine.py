@@ -25,6 +25,7 @@ from observatoire.survey import (
     total,
     total_variance,
 )
+from observatoire.survey.replicates import hadamard
 
 # d <- data.frame(s=c(1,1,1,1,2,2,2,3,3), psu=c(1,1,2,3,4,5,5,6,6),
 #                 w=c(2,2,3,3,4,4,5,6,6), y=c(1.5,2,3,4,2,6,7,1,9))
@@ -259,3 +260,13 @@ def test_a_jackknife_with_one_replicate_per_row_of_a_large_sample_is_refused() -
 def test_replicate_degrees_of_freedom_are_the_rank_minus_one() -> None:
     design = as_replicate(Design.from_frame(SMALL, ids="psu", weights="w"), "JK1")
     assert degrees_of_freedom(design) == 5
+
+
+def test_hadamard_matrices_are_rs() -> None:
+    # survey:::hadamard.list[[1]], and nrow(hadamard(n)) in R for Paley / Sylvester cases
+    assert hadamard(3).tolist() == [[1, 1, 1, 1], [1, 0, 1, 0], [1, 1, 0, 0], [1, 0, 0, 1]]
+    orders = {4: 8, 8: 12, 12: 16, 16: 20, 20: 24, 40: 44, 60: 64, 100: 104}
+    for n, order in orders.items():
+        matrix = 2 * hadamard(n) - 1
+        assert matrix.shape == (order, order)
+        np.testing.assert_array_equal(matrix @ matrix.T, order * np.eye(order))
