@@ -704,10 +704,13 @@ def quantile_rule(rule: str, x: np.ndarray, w: np.ndarray, p: float) -> float:
         return float(x[low] * (1 - gamma) + x[up] * gamma)
     previous = np.concatenate([[0.0], cumw[:-1]])
     if rule == "shahvaish":
-        cum_bar = np.cumsum(w / w.mean())
-        pk = (cum_bar + 0.5 - w / 2) / (x.shape[0] + 1)
-        step = np.clip(np.searchsorted(pk, p, side="right") - 1, 0, x.shape[0] - 1)
-        return float(x[step])
+        # R: pk = (cumsum(w / mean(w)) + 0.5 - w / 2) / (n + 1), not monotone in general; approx()
+        # sorts the points by pk, averages x over equal pk, and steps (f = 0, rule = 2).
+        pk = (np.cumsum(w / w.mean()) + 0.5 - w / 2) / (x.shape[0] + 1)
+        points, inverse = np.unique(pk, return_inverse=True)
+        values = np.bincount(inverse, weights=x) / np.bincount(inverse)
+        step = np.clip(np.searchsorted(points, p, side="right") - 1, 0, points.shape[0] - 1)
+        return float(values[step])
     positions = {
         "hf5": lambda: (cumw - w / 2) / total_w,
         "hf6": lambda: cumw / (total_w + w[-1]),

@@ -296,3 +296,23 @@ case_ratio <- list(labels = I("y/x"), estimate = I(as.vector(coef(r))), se = I(a
 emit("rep_brr_paley.ratio", "Ratio y/x on BRR replicates of a ten-stratum design (Paley matrix of order 12).",
      "svyratio(~y, ~x, as.svrepdesign(svydesign(id=~psu, strata=~stratum, weights=~w, data=brr10), type='BRR'))",
      "brr10", spec, est("ratio", "y", denominator = "x"), case_ratio)
+
+# Every quantile rule, and the other Woodruff interval types, on the stratified design.
+for (rule in c("hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "hf8", "hf9", "shahvaish")) {
+  q <- svyquantile(~api00, dstrat, c(0.1, 0.5, 0.9), qrule = rule)
+  ci <- confint(q)
+  emit(paste0("quantile_rule_", rule, ".api00"), paste0("Quantiles of api00, qrule='", rule, "'."),
+       paste0("svyquantile(~api00, dstrat, c(0.1, 0.5, 0.9), qrule='", rule, "')"), "apistrat", strat,
+       c(est("quantile", "api00", options = list(qrule = rule, interval_type = "mean")), list(quantiles = I(c(0.1, 0.5, 0.9)))),
+       list(labels = I(c("api00.0.1", "api00.0.5", "api00.0.9")), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
+            ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
+}
+for (type in c("beta", "asin")) {
+  q <- svyquantile(~api00, dclus1, c(0.25, 0.75), interval.type = type)
+  ci <- confint(q)
+  emit(paste0("quantile_interval_", type, ".api00"), paste0("Quantiles of api00, interval.type='", type, "'."),
+       paste0("svyquantile(~api00, dclus1, c(0.25, 0.75), interval.type='", type, "')"), "apiclus1", clus1,
+       c(est("quantile", "api00", options = list(qrule = "math", interval_type = type)), list(quantiles = I(c(0.25, 0.75)))),
+       list(labels = I(c("api00.0.25", "api00.0.75")), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
+            ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
+}
