@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install the Python peers of the survey-engine benchmark (svy, samplics, weightipy, balance) in a
-# venv of their own, so that the project's lock stays clean. Each peer is installed separately: one
-# that fails to install is reported and skipped, the others still run.
+# Install the Python peers of the survey-engine benchmark (svy, samplics, weightipy) in a venv of
+# their own, so that the project's lock stays clean. Each peer is installed separately: one that
+# fails to install is reported and skipped, the others still run. balance 0.23.0 is left out: it
+# pins numpy < 2, which breaks svy and samplics (both need numpy >= 2) in the same venv.
 #
 #   benchmarks/setup_peers.sh            # venv at $OBSERVATOIRE_PEERS_VENV or ~/.cache/observatoire/peers-venv
 #
@@ -9,7 +10,7 @@
 set -euo pipefail
 VENV="${OBSERVATOIRE_PEERS_VENV:-$HOME/.cache/observatoire/peers-venv}"
 PYTHON="${PYTHON:-python3}"
-PEERS=("svy==0.35.0" "samplics==0.6.1" "weightipy==0.4.2" "balance==0.23.0")
+PEERS=("svy==0.35.0" "samplics==0.6.1" "weightipy==0.4.2")
 
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -245,6 +245,8 @@ def test_footnote_states_every_setting(raked: Design) -> None:
             "avis: value 'indispensable' has no label",
         ),
         (lambda d: BannerSettings(significance=(0.9, 0.95)), "significance levels"),
+        (lambda d: Question("sante", kind="likert"), "unknown kind 'likert'"),  # type: ignore[arg-type]
+        (lambda d: Question("sante", kind="scale", bands=(Band("x", 5, 1),)), "band 'x' has low"),
         (lambda d: BannerSettings(correction="holm"), "unknown correction 'holm'"),  # type: ignore[arg-type]
     ],
 )

@@ -56,6 +56,16 @@ class Question:
     mean: bool = True
     levels: Mapping[Any, str] | None = None
 
+    def __post_init__(self) -> None:
+        if self.kind not in ("categorical", "scale", "numeric"):
+            raise SurveyError(
+                f"question {self.column!r}: unknown kind {self.kind!r}; "
+                "use categorical, scale or numeric"
+            )
+        for band in self.bands:
+            if not band.low <= band.high:
+                raise SurveyError(f"question {self.column!r}: band {band.label!r} has low > high")
+
 
 @dataclass(frozen=True)
 class BannerVariable:
