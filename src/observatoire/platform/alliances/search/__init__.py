@@ -29,6 +29,9 @@ class SearchBackend(Protocol):
     def index(self, alliances: Sequence[Alliance]) -> None:
         """(Re)index these fiches' text."""
 
+    def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
+        """The ids of `queryset` (the search candidates), ascending."""
+
     def within(self, rows: QuerySet[FacetValue]) -> Q:
         """Keep the fiches that have one of these facet rows (the territory filter)."""
 

@@ -91,7 +91,7 @@ def run(params: SearchParams, language: str = "fr") -> SearchResult:
     if rows is not None:
         base = base.filter(backend.within(rows))
     selected = {name: set(codes) for name, codes in params.filters.items() if codes}
-    candidates = sorted(base.order_by().values_list("id", flat=True))  # sorted: index locality
+    candidates = backend.ids(base)  # ascending: index locality in the queries below
     # For each selected facet, which candidates have one of its chosen codes (few ids back).
     having = {
         name: set(

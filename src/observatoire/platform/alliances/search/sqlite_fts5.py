@@ -74,6 +74,9 @@ class Fts5Backend:
                 ranked = sorted(ids, key=lambda i: (-scores.get(i, 0.0), i))
         return ranked[offset : offset + limit]
 
+    def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
+        return sorted(queryset.order_by().values_list("id", flat=True))
+
     def within(self, rows: QuerySet[FacetValue]) -> Q:
         return Q(id__in=rows.values("alliance_id"))
 
