@@ -637,17 +637,24 @@ def ciprop(
     df, n_rows = degrees_of_freedom(design), _rows(design)
     answered = design.subset(~missing) if missing.any() else design
     p, se = _proportion(answered, indicator)
-    if method in ("logit", "likelihood") and answered.replicates is None:
+    if method in ("logit", "likelihood"):
         # R fits a quasibinomial svyglm: the estimate is expit of its IRLS coefficient.
         kept = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
-        fit = _fit_intercept(answered, indicator, float(design.domain_weights[kept].mean()))
-        p = float(1 / (1 + np.exp(-fit.coef)))
+        mean_weight = float(design.domain_weights[kept].mean())
+        if answered.replicates is None:
+            fit = _fit_intercept(answered, indicator, mean_weight)
+            coef, coef_se = fit.coef, fit.se
+        elif method == "logit":
+            coef, coef_se = _replicate_logit(answered, indicator, mean_weight)
+        else:
+            raise SurveyError("the likelihood interval needs a linearisation design")
+        p = float(1 / (1 + np.exp(-coef)))
         if method == "likelihood":
             low, high = _likelihood_interval(fit, level, df)
         else:
-            half = stats.t.ppf((1 + level) / 2, df) * fit.se
-            low, high = (float(1 / (1 + np.exp(-(fit.coef + d)))) for d in (-half, half))
-    elif method in ("logit", "asin", "beta", "mean", "xlogit"):
+            half = stats.t.ppf((1 + level) / 2, df) * coef_se
+            low, high = (float(1 / (1 + np.exp(-(coef + d)))) for d in (-half, half))
+    elif method in ("asin", "beta", "mean", "xlogit"):
         low, high = proportion_interval(p, se, method, level, df, n_rows=n_rows, design_df=df)
     else:
         raise SurveyError(
@@ -786,27 +793,46 @@ def _binomial_deviance(prior: np.ndarray, y: np.ndarray, mu: np.ndarray | float)
     return float(-2 * (prior @ (y * np.log(mu) + (1 - y) * np.log(1 - mu))))
 
 
-def _fit_intercept(design: Design, y: np.ndarray, mean_weight: float) -> _InterceptFit:
-    """R's glm.fit for a binomial intercept: same start, iterations and stopping rule (deviance
-    change below 1e-8), with the working weights of the last iteration, as summary.glm uses."""
-    rows = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
-    w = design.domain_weights
-    prior = np.where(rows, w / mean_weight, 0.0)
+def _irls_intercept(
+    prior: np.ndarray, y: np.ndarray, start: float | None = None
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """R's glm.fit for a binomial intercept: same start (mustart, or `start`), iterations and
+    stopping rule (deviance change below 1e-8). Returns the coefficient, the fitted mean and the
+    working weights of the last iteration (those summary.glm uses)."""
     good = prior > 0
-    mu = (prior * y + 0.5) / (prior + 1)
-    eta = np.log(mu / (1 - mu))
+    if start is None:
+        mu = (prior * y + 0.5) / (prior + 1)
+        eta = np.log(mu / (1 - mu))
+    else:
+        eta = np.full(y.shape[0], start)
+        mu = 1 / (1 + np.exp(-eta))
     deviance_old = _binomial_deviance(prior, y, mu)
     for _ in range(25):
         slope = mu * (1 - mu)  # mu.eta = variance for the logit link
         z = eta + (y - mu) / slope
         working = np.where(good, prior * slope, 0.0)
         coef = float(working @ z / working.sum())
-        eta = np.full(design.n, coef)
-        mu = np.full(design.n, 1 / (1 + np.exp(-coef)))
+        eta = np.full(y.shape[0], coef)
+        mu = np.full(y.shape[0], 1 / (1 + np.exp(-coef)))
         deviance = _binomial_deviance(prior, y, mu)
         if abs(deviance - deviance_old) / (abs(deviance) + 0.1) < 1e-8:
             break
         deviance_old = deviance
+    return coef, mu, working
+
+
+def _prior_weights(design: Design, mean_weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """svyglm's prior weights (sampling weights over their mean) and the rows of its model."""
+    rows = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
+    return np.where(rows, design.domain_weights / mean_weight, 0.0), rows
+
+
+def _fit_intercept(design: Design, y: np.ndarray, mean_weight: float) -> _InterceptFit:
+    """svyglm(y ~ 1, family=quasibinomial) on a linearisation design: IRLS, then the
+    design-based variance of the coefficient (svy.varcoef) and the dispersion."""
+    prior, rows = _prior_weights(design, mean_weight)
+    w = design.domain_weights
+    coef, mu, working = _irls_intercept(prior, y)
     naive = 1.0 / float(working.sum())
     residual = (y - mu) / (mu * (1 - mu))
     variance = float(total_variance(design, residual * working * naive))
@@ -817,6 +843,19 @@ def _fit_intercept(design: Design, y: np.ndarray, mean_weight: float) -> _Interc
     return _InterceptFit(
         prior, y, coef, float(np.sqrt(variance)), naive, dispersion, int(rows.sum())
     )
+
+
+def _replicate_logit(design: Design, y: np.ndarray, mean_weight: float) -> tuple[float, float]:
+    """svyglm on a replicate design: the IRLS coefficient and its replicate SE, every replicate
+    refitted by IRLS from the full coefficient with weights scaled to sum 1 (as R's
+    svyglm.svyrep.design; one fit per replicate, each vectorised over rows)."""
+    assert design.replicates is not None
+    prior, _ = _prior_weights(design, mean_weight)
+    coef = _irls_intercept(prior, y)[0]
+    reps = design.replicates.weights * design.in_domain[:, None]
+    thetas = np.array([_irls_intercept(r / r.sum(), y, start=coef)[0] for r in reps.T])
+    variance = design.replicates.variance(thetas[:, None], np.array([coef]))[0, 0]
+    return coef, float(np.sqrt(variance))
 
 
 def _likelihood_interval(fit: _InterceptFit, level: float, df: int) -> tuple[float, float]:

@@ -316,3 +316,13 @@ for (type in c("beta", "asin")) {
        list(labels = I(c("api00.0.25", "api00.0.75")), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
             ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
 }
+
+# Proportion intervals on a replicate design (logit: svyglm refitted on every replicate).
+for (m in c("logit", "xlogit", "beta")) {
+  r <- svyciprop(~I(sch.wide == "Yes"), as.svrepdesign(dclus1, type = "JK1"), method = m)
+  emit(paste0("ciprop_jk1_clus1.", m), paste0("svyciprop method ", m, " on the JK1 design of apiclus1."),
+       paste0("svyciprop(~I(sch.wide == 'Yes'), as.svrepdesign(dclus1, type='JK1'), method='", m, "')"), "apiclus1", jk1,
+       est("ciprop", "sch.wide", options = list(method = m, equals = "Yes")),
+       list(labels = I("sch.wideYes"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+            ci_low = I(as.vector(confint(r))[1]), ci_high = I(as.vector(confint(r))[2])))
+}
