@@ -221,8 +221,11 @@ def chisq(design: Design, row: str, col: str, *, statistic: str = "F") -> ChiSqu
     complete = design.in_domain & (r_codes >= 0) & (c_codes >= 0)
     present = design.in_domain if not design.calibrations else np.ones(design.n, dtype=bool)
     rows_in = int(present.sum())
-    psus = np.unique(design.clusters[0][present]).shape[0]
-    nu = psus - np.unique(design.strata[present]).shape[0]
+    if design.replicates is not None:
+        nu = degrees_of_freedom(design)
+    else:
+        psus = np.unique(design.clusters[0][present]).shape[0]
+        nu = psus - np.unique(design.strata[present]).shape[0]
     cell = np.where(complete, r_codes + nr * c_codes, 0)  # R's interaction: rows fastest
     mm = np.zeros((design.n, nr * nc))
     mm[np.flatnonzero(complete), cell[complete]] = 1.0
@@ -231,7 +234,11 @@ def chisq(design: Design, row: str, col: str, *, statistic: str = "F") -> ChiSqu
         return _wald(design, mm, w, nr, nc, nu, statistic)
     total_w = w.sum()
     p = w @ mm / total_w
-    variance = total_variance(design, w[:, None] * (mm - p) / total_w, covariance=True)
+    if design.replicates is not None:
+        reps = design.replicates.weights * complete[:, None]
+        variance = design.replicates.variance((reps.T @ mm) / reps.sum(axis=0)[:, None], p)
+    else:
+        variance = total_variance(design, w[:, None] * (mm - p) / total_w, covariance=True)
     table = (p * rows_in).reshape(nc, nr).T
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
     pearson = float(((table - expected) ** 2 / expected).sum())
@@ -272,7 +279,11 @@ def _wald(
     margins_c = np.stack([mm[:, [i + nr * j for i in range(nr)]].sum(axis=1) for j in range(nc)], 1)
     x = np.hstack([mm, margins_r, margins_c, np.ones((design.n, 1))]) * (w > 0)[:, None]
     cells = w @ x
-    variance = total_variance(design, w[:, None] * x, covariance=True)
+    if design.replicates is not None:
+        reps = design.replicates.weights * (w > 0)[:, None]
+        variance = design.replicates.variance(reps.T @ x, cells)
+    else:
+        variance = total_variance(design, w[:, None] * x, covariance=True)
     grand = cells[-1]
     row_totals = cells[nr * nc : nr * nc + nr]
     col_totals = cells[nr * nc + nr : nr * nc + nr + nc]

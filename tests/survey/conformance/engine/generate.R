@@ -326,3 +326,19 @@ for (m in c("logit", "xlogit", "beta")) {
        list(labels = I("sch.wideYes"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
             ci_low = I(as.vector(confint(r))[1]), ci_high = I(as.vector(confint(r))[2])))
 }
+
+# Tests of independence on a replicate design (replicate covariance, df = degf of the design).
+for (s in c("F", "Wald")) {
+  x <- svychisq(~sch.wide + stype, as.svrepdesign(dclus1, type = "JK1"), statistic = s)
+  emit(paste0("chisq_jk1_clus1.", s), paste0("svychisq statistic ", s, " on the JK1 design of apiclus1."),
+       paste0("svychisq(~sch.wide+stype, as.svrepdesign(dclus1, type='JK1'), statistic='", s, "')"), "apiclus1", jk1,
+       est("chisq", c("sch.wide", "stype"), options = list(statistic = s)),
+       list(statistic = as.vector(x$statistic), df = I(unname(x$parameter)), p_value = as.vector(x$p.value)))
+}
+t <- svyttest(api00 ~ sch.wide, as.svrepdesign(dclus1, type = "JK1"))
+emit("ttest_jk1_clus1.ttest", "svyttest of api00 by sch.wide on the JK1 design.",
+     "svyttest(api00~sch.wide, as.svrepdesign(dclus1, type='JK1'))", "apiclus1", jk1, est("ttest", "api00", by = "sch.wide"),
+     list(labels = I("difference in mean"), estimate = I(unname(t$estimate)),
+          se = I(unname(t$estimate / t$statistic)), ci_low = I(unname(t$conf.int[1])),
+          ci_high = I(unname(t$conf.int[2])), statistic = unname(t$statistic),
+          df = unname(t$parameter), p_value = t$p.value))
