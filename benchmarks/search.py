@@ -99,21 +99,29 @@ def _setup(fiches: int) -> None:
 
 
 def _latencies(rounds: int) -> tuple[float, float, list[int]]:
+    """p50 and p95 over all rounds (the queries in turn); per-query medians go to stderr."""
     from observatoire.platform.alliances.search.faceted import SearchParams, run
 
-    timings, counts = [], []
+    timings: list[float] = []
+    per_query: dict[int, list[float]] = {k: [] for k in range(len(QUERIES))}
+    counts = [0] * len(QUERIES)
     for i in range(rounds):
-        params = SearchParams(include_synthetic=True, **QUERIES[i % len(QUERIES)])  # type: ignore[arg-type]
+        k = i % len(QUERIES)
+        params = SearchParams(include_synthetic=True, **QUERIES[k])  # type: ignore[arg-type]
         start = time.perf_counter()
-        result = run(params)
-        timings.append((time.perf_counter() - start) * 1000)
-        counts.append(result.count)
+        counts[k] = run(params).count
+        elapsed = (time.perf_counter() - start) * 1000
+        timings.append(elapsed)
+        per_query[k].append(elapsed)
+    for k, values in per_query.items():
+        q = QUERIES[k]
+        print(
+            f"  {q['q']!r} + {q['filters']} + {q['territory']}: "
+            f"median {statistics.median(values):.1f} ms, {counts[k]} results",
+            file=sys.stderr,
+        )
     timings.sort()
-    return (
-        statistics.median(timings),
-        timings[int(0.95 * (len(timings) - 1))],
-        counts[: len(QUERIES)],
-    )
+    return statistics.median(timings), timings[int(0.95 * (len(timings) - 1))], counts
 
 
 def _api_url(base: str) -> str:
