@@ -217,6 +217,9 @@ def test_contrasts_match_r_svycontrast() -> None:
     rest = domain_vs_rest(design, "api00", pl.col("stype") == "E")
     assert rest["estimate"][0] == pytest.approx(22.0475427350427, rel=1e-12)
     assert rest["se"][0] == pytest.approx(13.6284507811508, rel=1e-12)
+    # the same on as.svrepdesign(dclus1, type="JK1"): SE 14.2020146597963
+    jackknife = domain_vs_rest(as_replicate(design, "JK1"), "api00", pl.col("stype") == "E")
+    assert jackknife["se"][0] == pytest.approx(14.2020146597963, rel=1e-12)
     # svycontrast(svyby(~api00, ~stype, dclus1, svymean, covmat=TRUE), c(-1, 1, 0))
     by_type = mean(design, "api00", by="stype", covariance=True)
     contrast = difference(by_type, 0, 1)

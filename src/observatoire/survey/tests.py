@@ -14,7 +14,7 @@ independent samples).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,8 @@ from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 from observatoire.survey.estimators import Estimates, domains, mean
 from observatoire.survey.linearization import degrees_of_freedom, total_variance
+
+_INSIDE = "__inside_domain"
 
 
 @dataclass(frozen=True)
@@ -101,32 +103,18 @@ def domain_vs_rest(
     [4.0]
     """
     inside = design.subset(domain).in_domain
-    rest = design.in_domain & ~inside
-    split = design.subset(inside | rest)
-    groups = mean(split.subset(inside), variables, na_rm=na_rm, covariance=False)
-    others = mean(split.subset(rest), variables, na_rm=na_rm, covariance=False)
-    from observatoire.survey.estimators import _columns
-
-    columns = _columns(design, [variables] if isinstance(variables, str) else variables)
-    y = np.nan_to_num(columns.values)
-    valid = ~np.isnan(columns.values).any(axis=1) if na_rm else np.ones(design.n, dtype=bool)
-    w = design.weights
-    w_in = w * (inside & valid)
-    w_out = w * (rest & valid)
-    scores = (
-        w_in[:, None] * (y - groups.estimate) / w_in.sum()
-        - w_out[:, None] * (y - others.estimate) / w_out.sum()
-    )
-    variance = np.atleast_1d(total_variance(split, scores))
-    df = degrees_of_freedom(split)
+    if not inside.any() or not (design.in_domain & ~inside).any():
+        raise SurveyError("the domain and the rest of the sample must both hold rows")
+    flagged = replace(design, data=design.data.with_columns(pl.Series(_INSIDE, inside)))
+    both = mean(flagged, variables, by=_INSIDE, na_rm=na_rm, covariance=True, level=level)
+    table = both.table
     rows = []
-    for k in range(scores.shape[1]):
-        value = float(groups.estimate[k] - others.estimate[k])
-        result = _difference(value, float(variance[k]), df, level)
+    for k in range(0, table.height, 2):  # per variable and level: rest (False), then inside
+        result = difference(both, k, k + 1, level=level)
         rows.append(
             {
-                "variable": columns.variables[k],
-                "level": columns.levels[k],
+                "variable": table["variable"][k],
+                "level": table["level"][k],
                 "estimate": result.estimate,
                 "se": result.se,
                 "statistic": result.statistic,
