@@ -200,3 +200,28 @@ def test_my_fiches_and_curator_admin(client: Client, make_fiche, contributor, cu
     mine.refresh_from_db()
     assert mine.state == State.PUBLISHED
     assert mine.history.filter(action="publish", actor=curator).exists()
+
+
+def test_admin_form_applies_the_import_rules() -> None:
+    from observatoire.platform.alliances.admin import AllianceAdminForm
+
+    fields = {
+        "slug": "essai",
+        "state": "draft",
+        "title": "Essai",
+        "summary": "Résumé.",
+        "territories": '["REG-11"]',
+        "objectives": '["inconnu"]',
+        "licence": "CC BY-SA 4.0",
+        "update_frequency_months": "12",
+    }
+    for name in ("impacts", "partnership_categories", "fragilities", "support_forms"):
+        fields[name] = "[]"
+    for name in ("timeline", "results", "sources"):
+        fields[name] = "[]"
+    form = AllianceAdminForm(data=fields)
+    assert not form.is_valid()
+    assert "inconnu" in str(form.errors["objectives"])
+    form = AllianceAdminForm(data={**fields, "objectives": '["innovation-societale"]'})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["territories"] == ["REG-11"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from observatoire.errors import InputError
 from observatoire.platform.alliances import indexing, workflow
 from observatoire.platform.alliances.models import Alliance, ApiToken, CurationEvent, Partner
+from observatoire.platform.alliances.validation import clean_fiche
 
 
 class PartnerInline(admin.TabularInline):
@@ -44,8 +46,51 @@ def _transition(action: str, label: str) -> Any:
     return run
 
 
+class AllianceAdminForm(forms.ModelForm):
+    """The admin edits the JSON fields as JSON; they go through the same rules as any import."""
+
+    class Meta:
+        model = Alliance
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets decide what shows)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        data = {k: cleaned.get(k) for k in _CHECKED if k in cleaned}
+        try:
+            fiche = clean_fiche(data)
+        except InputError as exc:
+            name = (exc.field or "").split("[")[0]
+            self.add_error(name if name in self.fields else None, exc.message)
+        else:
+            cleaned["territories"] = fiche.territories  # normalised references
+        return cleaned
+
+
+_CHECKED = (
+    "title",
+    "summary",
+    "description",
+    "territories",
+    "objectives",
+    "impacts",
+    "partnership_categories",
+    "fragilities",
+    "support_forms",
+    "innovation_stage",
+    "timeline",
+    "results",
+    "sources",
+    "licence",
+    "update_frequency_months",
+    "last_reviewed",
+)
+
+
 @admin.register(Alliance)
 class AllianceAdmin(admin.ModelAdmin):
+    form = AllianceAdminForm
     list_display = ("title", "state", "owner", "source_name", "last_reviewed", "updated_at")
     list_filter = ("state", "is_synthetic", "source_name")
     search_fields = ("title", "summary", "import_id", "slug")
