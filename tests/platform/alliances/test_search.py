@@ -123,3 +123,16 @@ def test_territory_filter_gives_the_same_fiches_however_it_is_planned(base, monk
     short = sorted(titles(territory="94018"))
     monkeypatch.setattr(postgres, "_MATERIALISE", 0)  # PostgreSQL: the subquery form
     assert sorted(titles(territory="94018")) == short == ["fonds-odd17", "vitawin-q2er"]
+
+
+def test_deleted_fiches_leave_no_text_index_rows(base) -> None:
+    from django.db import connection
+
+    vitawin = base["vitawin"]
+    pk = vitawin.pk
+    vitawin.delete()
+    assert titles(q="décrochage") == []
+    if connection.vendor == "sqlite":  # PostgreSQL keeps the vector in the deleted row itself
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM alliances_fts WHERE rowid = %s", [pk])
+            assert cursor.fetchone()[0] == 0

@@ -29,6 +29,9 @@ class SearchBackend(Protocol):
     def index(self, alliances: Sequence[Alliance]) -> None:
         """(Re)index these fiches' text."""
 
+    def forget(self, ids: Sequence[int]) -> None:
+        """Drop the text index rows of deleted fiches."""
+
     def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
         """The ids of `queryset` (the search candidates), ascending."""
 

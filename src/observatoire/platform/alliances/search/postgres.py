@@ -51,6 +51,9 @@ class PostgresBackend:
         ranked = queryset.annotate(rank=SearchRank(F("search_vector"), q)).order_by("-rank", "id")
         return list(ranked.values_list("id", flat=True)[offset : offset + limit])
 
+    def forget(self, ids: Sequence[int]) -> None:
+        """Nothing to do: the vector is a column of the deleted row."""
+
     def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
         # PostgreSQL estimates a prefix tsquery at a fraction of its real matches and then probes
         # the territory rows once per match (nested loop); hashing them is several times faster.

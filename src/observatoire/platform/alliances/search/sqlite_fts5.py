@@ -74,6 +74,10 @@ class Fts5Backend:
                 ranked = sorted(ids, key=lambda i: (-scores.get(i, 0.0), i))
         return ranked[offset : offset + limit]
 
+    def forget(self, ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(i,) for i in ids])
+
     def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
         return sorted(queryset.order_by().values_list("id", flat=True))
 
