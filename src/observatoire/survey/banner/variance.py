@@ -236,6 +236,51 @@ def _grouped(
     return sparse.csr_matrix((data[keep], (key[keep], rows[keep])), shape=(height, code.size))
 
 
+@dataclass
+class _Block:
+    """One block of rows, read by every banner variable: values, products, calibration maps."""
+
+    part: slice
+    strata: np.ndarray
+    both: np.ndarray  # [w·y per question row, w per question]
+    weighted_both: np.ndarray  # c_h × both
+    squares: np.ndarray  # c_h·w²y², c_h·w²y per question row, c_h·w² per question
+    gather: sparse.coo_matrix
+    scatter: sparse.coo_matrix
+
+
+class _Accumulator:
+    """Sums of one banner variable's columns, block after block."""
+
+    def __init__(
+        self, codes: np.ndarray, count: int, strata: int, cells: int, rows: int, width: int
+    ) -> None:
+        self.codes, self.count, self.strata, self.cells = codes, count, strata, cells
+        self.sums = np.zeros((count * strata, width))
+        self.products = np.zeros((count, width + rows))
+        self.cell_sums = np.zeros((count * cells, width))
+        self.spread = np.zeros((count * cells, width))
+
+    def add(self, block: _Block) -> None:
+        code = self.codes[block.part]
+        rows = np.arange(code.size)
+        ones = np.ones(code.size)
+        gather, scatter = block.gather, block.scatter
+        self.sums += (
+            _grouped(code, rows, code * self.strata + block.strata, ones, self.count * self.strata)
+            @ block.both
+        )
+        self.products += _grouped(code, rows, code, ones, self.count) @ block.squares
+        self.cell_sums += (
+            _grouped(code, gather.col, gather.row + self.cells * code[gather.col], gather.data,
+                     self.count * self.cells) @ block.both
+        )  # fmt: skip
+        self.spread += (
+            _grouped(code, scatter.row, scatter.col + self.cells * code[scatter.row],
+                     scatter.data, self.count * self.cells) @ block.weighted_both
+        )  # fmt: skip
+
+
 class _Sufficient:
     """Variances of linear combinations of the basis scores from per-column statistics."""
 
@@ -265,15 +310,11 @@ class _Sufficient:
         """
         c = self.cells
         n, k = c.values.shape
-        q = c.weights.shape[1]
         of = c.question_of_row
         size = self.low_rank.gather.shape[0]
         h = self.n_strata
-        width = k + q  # y per question row, w per question
-        sums = [np.zeros((count * h, width)) for _, count in variables]
-        products = [np.zeros((count, 2 * k + q)) for _, count in variables]
-        cell_sums = [np.zeros((count * size, width)) for _, count in variables]
-        spread = [np.zeros((count * size, width)) for _, count in variables]
+        width = k + c.weights.shape[1]  # y per question row, w per question
+        totals = [_Accumulator(codes, count, h, size, k, width) for codes, count in variables]
         step = max(1, SCORE_MEMORY // (8 * 6 * width))
         for start in range(0, n, step):
             part = slice(start, min(start + step, n))
@@ -282,44 +323,44 @@ class _Sufficient:
             factor = self.row_factor[part][:, None]
             both = np.concatenate([y, w], axis=1)
             weighted_both = factor * both
-            squares = np.concatenate([weighted_both[:, :k] * y, weighted_both[:, :k] * w[:, of],
-                                      weighted_both[:, k:] * w], axis=1)  # fmt: skip
-            strata = c.design.strata[part]
-            gather = sparse.coo_matrix(self.low_rank.gather[:, part])
-            scatter = sparse.coo_matrix(self.low_rank.scatter[part])
-            rows = np.arange(both.shape[0])
-            ones = np.ones(rows.size)
-            for v, (codes, count) in enumerate(variables):
-                code = codes[part]
-                sums[v] += _grouped(code, rows, code * h + strata, ones, count * h) @ both
-                products[v] += _grouped(code, rows, code, ones, count) @ squares
-                cell_sums[v] += (
-                    _grouped(code, gather.col, gather.row + size * code[gather.col],
-                             gather.data, count * size) @ both
-                )  # fmt: skip
-                spread[v] += (
-                    _grouped(code, scatter.row, scatter.col + size * code[scatter.row],
-                             scatter.data, count * size) @ weighted_both
-                )  # fmt: skip
+            block = _Block(
+                part=part,
+                strata=c.design.strata[part],
+                both=both,
+                weighted_both=weighted_both,
+                squares=np.concatenate(
+                    [
+                        weighted_both[:, :k] * y,
+                        weighted_both[:, :k] * w[:, of],
+                        weighted_both[:, k:] * w,
+                    ],
+                    axis=1,
+                ),
+                gather=sparse.coo_matrix(self.low_rank.gather[:, part]),
+                scatter=sparse.coo_matrix(self.low_rank.scatter[part]),
+            )
+            for total in totals:
+                total.add(block)
         found = []
-        for v, (_, count) in enumerate(variables):
-            cells = cell_sums[v].reshape(count, size, width).transpose(1, 0, 2)
+        for total in totals:
+            count = total.count
+            cells = total.cell_sums.reshape(count, size, width).transpose(1, 0, 2)
             mapped = self.low_rank.cell_map(cells.reshape(size, count * width))
             mapped = mapped.reshape(size, count, width)
             for level in range(count):
-                block = slice(level * h, (level + 1) * h)
-                cells_block = slice(level * size, (level + 1) * size)
+                block_rows = slice(level * h, (level + 1) * h)
+                cells_rows = slice(level * size, (level + 1) * size)
                 found.append(
                     _ColumnStatistics(
-                        y=sums[v][block, :k],
-                        w=sums[v][block, k:][:, of],
-                        yy=products[v][level, :k],
-                        yw=products[v][level, k : 2 * k],
-                        ww=products[v][level, 2 * k :][of],
+                        y=total.sums[block_rows, :k],
+                        w=total.sums[block_rows, k:][:, of],
+                        yy=total.products[level, :k],
+                        yw=total.products[level, k : 2 * k],
+                        ww=total.products[level, 2 * k :][of],
                         cells_y=mapped[:, level, :k],
                         cells_w=mapped[:, level, k:][:, of],
-                        spread_y=spread[v][cells_block, :k],
-                        spread_w=spread[v][cells_block, k:][:, of],
+                        spread_y=total.spread[cells_rows, :k],
+                        spread_w=total.spread[cells_rows, k:][:, of],
                     )
                 )
         return found
