@@ -157,4 +157,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("key_hash", "created_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # tokens are issued by `django-admin issue_api_token`, which shows the key once
+        # Tokens are issued by `django-admin issue_api_token`, which shows the key once.
+        return False
