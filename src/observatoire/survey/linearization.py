@@ -243,17 +243,18 @@ def domain_variances(
             block = domain_weights[:, None, :] * (y[:, variables, None] - centres[None, variables])
             block /= scales[None, variables]
             return block.reshape(design.n, -1)
-        # Disjoint domains: each row has one nonzero score per variable, written in place.
-        rows = np.flatnonzero(partition >= 0)
-        member = partition[rows]
+        # Disjoint domains: each row has one nonzero score per variable (its domain's column).
         values = y[rows, variables] - centres[variables][:, member].T
-        values *= (domain_weights[rows, member][:, None]) / scales[variables][:, member].T
+        values *= weight_in_domain / scales[variables][:, member].T
         width = values.shape[1] * n_domains
-        columns = np.arange(values.shape[1]) * n_domains + member[:, None]
-        block = np.zeros(design.n * width)
-        block[(rows[:, None] * width + columns).ravel()] = values.ravel()
+        block = np.zeros((design.n, values.shape[1], n_domains))
+        block[rows, :, member] = values
         return block.reshape(design.n, width)
 
+    if partition is not None:
+        rows = np.flatnonzero(partition >= 0)
+        member = partition[rows]
+        weight_in_domain = domain_weights[rows, member][:, None]
     if design.calibrations or not single_stage:
         if covariance:
             stacked = scores(slice(0, k))
