@@ -291,14 +291,13 @@ class _Sufficient:
         strata = design.strata
         self.n_strata = int(strata.max()) + 1
         n_h, factor = _stratum_factor(design)
-        self.factor = factor
         self.centring = factor / n_h  # c_h / n_h
         self.row_factor = factor[strata]
         scatter = low_rank.scatter
-        self.to_strata = sparse.csr_matrix(
+        to_strata = sparse.csr_matrix(
             (np.ones(design.n), (strata, np.arange(design.n))), shape=(self.n_strata, design.n)
         )
-        self.spread_by_stratum = _dense(self.to_strata @ scatter)  # U: (H × J)
+        self.spread_by_stratum = _dense(to_strata @ scatter)  # U: (H × J)
         self.gram = scatter.T @ (sparse.diags(self.row_factor) @ scatter)  # Pᵀ·c·P, sparse or not
 
     def statistics(self, variables: list[tuple[np.ndarray, int]]) -> list[_ColumnStatistics]:
