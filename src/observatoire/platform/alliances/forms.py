@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from observatoire import vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.alliances.validation import KNOWN_FIELDS, FicheData, clean_fiche
 
-_LINES_HELP = "Une ligne par élément, champs séparés par « ; »."
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_LINES_HELP = _("Une ligne par élément, champs séparés par « ; ».")
 
 
-def _multi(vocabulary: vocabularies.Vocabulary, label: str) -> forms.MultipleChoiceField:
+def _choices(vocabulary: vocabularies.Vocabulary) -> Callable[[], list[tuple[str, str]]]:
+    """Choices labelled in the language of the request that renders the form."""
+    return lambda: vocabulary.choices(get_language() or "fr")
+
+
+def _multi(vocabulary: vocabularies.Vocabulary, label: StrOrPromise) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
-        choices=vocabulary.choices(),
+        choices=_choices(vocabulary),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -45,55 +57,62 @@ RESULT_KEYS = ("label", "value", "note")
 
 
 class FicheForm(forms.Form):
-    title = forms.CharField(label="Titre", max_length=300)
+    title = forms.CharField(label=_("Titre"), max_length=300)
     summary = forms.CharField(
-        label="Résumé (une ou deux phrases)", widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Résumé (une ou deux phrases)"), widget=forms.Textarea(attrs={"rows": 2})
     )
     description = forms.CharField(
-        label="Description (Markdown)", required=False, widget=forms.Textarea(attrs={"rows": 10})
+        label=_("Description (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 10})
     )
     territories = forms.CharField(
-        label="Territoires (codes INSEE séparés par des espaces : commune, EPCI, département, "
-        "région ou FR)"
+        label=_(
+            "Territoires (codes INSEE séparés par des espaces : commune, EPCI, département, "
+            "région ou FR)"
+        )
     )
     partners = forms.CharField(
-        label="Partenaires",
-        help_text=_LINES_HELP
-        + " Nom ; type d'acteur ; taille ; rôle. Types : "
-        + ", ".join(vocabularies.ACTOR_TYPES.codes)
-        + ". Tailles : "
-        + ", ".join(vocabularies.ORGANISATION_SIZES.codes)
-        + ".",
+        label=_("Partenaires"),
+        help_text=format_lazy(
+            "{} {}",
+            _LINES_HELP,
+            format_lazy(
+                _("Nom ; type d'acteur ; taille ; rôle. Types : {types}. Tailles : {sizes}."),
+                types=", ".join(vocabularies.ACTOR_TYPES.codes),
+                sizes=", ".join(vocabularies.ORGANISATION_SIZES.codes),
+            ),
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    objectives = _multi(vocabularies.OBJECTIVES, "Objectifs")
-    impacts = _multi(vocabularies.IMPACTS, "Impacts")
+    objectives = _multi(vocabularies.OBJECTIVES, _("Objectifs"))
+    impacts = _multi(vocabularies.IMPACTS, _("Impacts"))
     partnership_categories = _multi(
-        vocabularies.PARTNERSHIP_CATEGORIES, "Catégories de partenariat"
+        vocabularies.PARTNERSHIP_CATEGORIES, _("Catégories de partenariat")
     )
-    fragilities = _multi(vocabularies.FRAGILITIES, "Fragilités traitées")
-    support_forms = _multi(vocabularies.SUPPORT_FORMS, "Formes d'accompagnement")
+    fragilities = _multi(vocabularies.FRAGILITIES, _("Fragilités traitées"))
+    support_forms = _multi(vocabularies.SUPPORT_FORMS, _("Formes d'accompagnement"))
     innovation_stage = forms.ChoiceField(
-        label="Étape d'innovation",
-        choices=[("", "—"), *vocabularies.INNOVATION_STAGES.choices()],
+        label=_("Étape d'innovation"),
+        choices=lambda: [("", "—"), *_choices(vocabularies.INNOVATION_STAGES)()],
         required=False,
     )
     timeline = forms.CharField(
-        label="Chronologie",
-        help_text=_LINES_HELP + " Date (AAAA, AAAA-MM ou AAAA-MM-JJ) ; événement.",
+        label=_("Chronologie"),
+        help_text=format_lazy(
+            "{} {}", _LINES_HELP, _("Date (AAAA, AAAA-MM ou AAAA-MM-JJ) ; événement.")
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     results = forms.CharField(
-        label="Résultats",
-        help_text=_LINES_HELP + " Indicateur ; valeur ; note.",
+        label=_("Résultats"),
+        help_text=format_lazy("{} {}", _LINES_HELP, _("Indicateur ; valeur ; note.")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     sources = forms.CharField(
-        label="Sources",
-        help_text=_LINES_HELP + " Titre ; URL ; date ; éditeur.",
+        label=_("Sources"),
+        help_text=format_lazy("{} {}", _LINES_HELP, _("Titre ; URL ; date ; éditeur.")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

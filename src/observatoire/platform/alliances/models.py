@@ -14,21 +14,22 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from observatoire import vocabularies
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    REVIEW = "review", "En relecture"
-    PUBLISHED = "published", "Publiée"
-    ARCHIVED = "archived", "Archivée"
+    DRAFT = "draft", _("Brouillon")
+    REVIEW = "review", _("En relecture")
+    PUBLISHED = "published", _("Publiée")
+    ARCHIVED = "archived", _("Archivée")
 
 
 class Freshness(models.TextChoices):
-    FRESH = "a-jour", "À jour"
-    DUE = "a-revoir", "À revoir"
-    STALE = "perimee", "Périmée"
+    FRESH = "a-jour", _("À jour")
+    DUE = "a-revoir", _("À revoir")
+    STALE = "perimee", _("Périmée")
 
 
 class Alliance(models.Model):

@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
+from observatoire import vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.alliances import (
     exports,
@@ -25,7 +26,7 @@ from observatoire.platform.alliances import (
     workflow,
 )
 from observatoire.platform.alliances.forms import FicheForm
-from observatoire.platform.alliances.models import Alliance, State
+from observatoire.platform.alliances.models import Alliance, Partner, State
 from observatoire.platform.alliances.search.faceted import SearchParams, SearchResult, run
 from observatoire.platform.alliances.validation import clean_fiche
 
@@ -144,7 +145,7 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             fiche = clean_fiche(_as_data(alliance))
         except InputError as exc:  # stored before a vocabulary or territory change
-            messages.warning(request, f"Fiche à corriger : {exc}")
+            messages.warning(request, gettext("Fiche à corriger : %(error)s") % {"error": exc})
         else:
             duplicates = similar.likely_duplicates(fiche, exclude_id=alliance.pk)
     return render(
@@ -155,6 +156,7 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "description_html": rendering.markdown_to_safe_html(alliance.description),
             "territories": [(c, places.name(c)) for c in alliance.territories],
             "labels": _labels(alliance),
+            "partners": _partners(alliance),
             "similar": similar.similar(alliance) if alliance.state == State.PUBLISHED else [],
             "transitions": workflow.allowed(user, alliance),
             "can_edit": workflow.can_edit(user, alliance),
@@ -191,6 +193,23 @@ def _labels(alliance: Alliance) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _term(vocabulary: vocabularies.Vocabulary, code: str, language: str) -> str:
+    return vocabulary[code].label(language) if code in vocabulary else code
+
+
+def _partners(alliance: Alliance) -> list[tuple[Partner, str, str]]:
+    """Each partner with its actor type and size in the page's language."""
+    language = _language()
+    return [
+        (
+            p,
+            _term(vocabularies.ACTOR_TYPES, p.actor_type, language),
+            _term(vocabularies.ORGANISATION_SIZES, p.size, language),
+        )
+        for p in alliance.partners.all()
+    ]
+
+
 @login_required(login_url=LOGIN_URL)
 def alliance_create(request: HttpRequest) -> HttpResponse:
     if not workflow.can_contribute(request.user):
@@ -201,7 +220,7 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
         duplicates = similar.likely_duplicates(form.fiche)
         if not duplicates or request.POST.get("not_duplicate"):
             alliance, _ = records.save_fiche(form.fiche, owner=request.user, actor=request.user)
-            messages.success(request, "Brouillon enregistré.")
+            messages.success(request, gettext("Brouillon enregistré."))
             return redirect(alliance)
     context = {"form": form, "alliance": None, "duplicates": duplicates}
     return render(request, "alliances/form.html", context)
@@ -217,7 +236,7 @@ def alliance_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         records.update_fiche(alliance, form.fiche, actor=request.user)
-        messages.success(request, "Fiche enregistrée.")
+        messages.success(request, gettext("Fiche enregistrée."))
         return redirect(alliance)
     return render(request, "alliances/form.html", {"form": form, "alliance": alliance})
 
@@ -231,7 +250,9 @@ def alliance_transition(request: HttpRequest, slug: str) -> HttpResponse:
     except InputError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Fiche : {alliance.get_state_display()}.")
+        messages.success(
+            request, gettext("Fiche : %(state)s.") % {"state": alliance.get_state_display()}
+        )
     return redirect(alliance)
 
 

@@ -7,15 +7,20 @@ publish a draft directly, restore an archived fiche and merge a duplicate into a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances.models import Alliance, CurationEvent, State
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PUBLISH = "alliances.publish_alliance"
 MERGE = "alliances.merge_alliance"
@@ -27,7 +32,7 @@ User = AuthUser | AnonymousUser
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: StrOrPromise  # translated when the page is rendered
     sources: tuple[str, ...]
     target: str
     curator_only: bool
@@ -36,11 +41,11 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("submit", "Soumettre à la relecture", (State.DRAFT,), State.REVIEW, False),
-        Transition("publish", "Publier", (State.DRAFT, State.REVIEW), State.PUBLISHED, True),
-        Transition("reject", "Renvoyer en brouillon", (State.REVIEW,), State.DRAFT, True),
-        Transition("archive", "Archiver", (State.PUBLISHED,), State.ARCHIVED, True),
-        Transition("restore", "Remettre en brouillon", (State.ARCHIVED,), State.DRAFT, True),
+        Transition("submit", _("Soumettre à la relecture"), (State.DRAFT,), State.REVIEW, False),
+        Transition("publish", _("Publier"), (State.DRAFT, State.REVIEW), State.PUBLISHED, True),
+        Transition("reject", _("Renvoyer en brouillon"), (State.REVIEW,), State.DRAFT, True),
+        Transition("archive", _("Archiver"), (State.PUBLISHED,), State.ARCHIVED, True),
+        Transition("restore", _("Remettre en brouillon"), (State.ARCHIVED,), State.DRAFT, True),
     )
 }
 

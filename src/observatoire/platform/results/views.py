@@ -7,18 +7,19 @@ from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from observatoire import territory
 from observatoire.platform.results import published
 from observatoire.platform.results.readings import reading, weight_in_total
 
 DOCUMENTS = (
-    ("summary.pdf", "Synthèse recto-verso (PDF)"),
-    ("report.html", "Rapport complet (HTML)"),
-    ("report.pdf", "Rapport complet (PDF)"),
-    ("tables.xlsx", "Tableaux (Excel)"),
-    ("results.parquet", "Résultats (Parquet)"),
-    ("results.json", "Résultats (JSON)"),
+    ("summary.pdf", _("Synthèse recto-verso (PDF)")),
+    ("report.html", _("Rapport complet (HTML)")),
+    ("report.pdf", _("Rapport complet (PDF)")),
+    ("tables.xlsx", _("Tableaux (Excel)")),
+    ("results.parquet", _("Résultats (Parquet)")),
+    ("results.json", _("Résultats (JSON)")),
 )
 
 
