@@ -30,6 +30,18 @@ def test_bad_territory_is_a_clear_400(client: Client, base) -> None:  # type: ig
     assert "REG-11" in page.content.decode()
 
 
+def test_a_visitor_can_name_the_territory_instead_of_its_code(client: Client, base) -> None:  # type: ignore[no-untyped-def]
+    by_name = client.get("/alliances/?territory=Charenton")
+    by_code = client.get("/alliances/?territory=94018")
+    assert by_name.status_code == 200
+    html = by_name.content.decode()
+    assert "territoire Charenton-le-Pont" in html
+    assert "VitaWin et Q2ER" in html  # found through its EPT
+    assert html.count('class="result"') == by_code.content.decode().count('class="result"')
+    unknown = client.get("/alliances/?territory=Nulle-part-sur-Mer")
+    assert unknown.status_code == 400
+
+
 def test_map_links_regions_to_filtered_lists(client: Client, base) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/alliances/carte/?q=décrochage")
     html = page.content.decode()

@@ -54,6 +54,24 @@ def place(ref: str) -> Place:
     )
 
 
+def from_visitor(text: str) -> str:
+    """What a visitor typed in the territory box: a code as is, else the best match of a name.
+
+    People know their commune's name, not its INSEE code: "Charenton" becomes "COM-94018".
+    """
+    text = text.strip()[:100]
+    if not text:
+        return ""
+    try:
+        place(text)
+    except InputError:
+        if not any(ch.isalpha() for ch in text):
+            return text  # a code: unknown or ambiguous, let the search say which
+        matches = territory.search(text, limit=1)
+        return matches[0].ref if matches else text
+    return text
+
+
 def name(ref: str, kind: str | None = None) -> str:
     """The territory's name, or the reference itself when it is not (or no longer) known."""
     try:

@@ -43,7 +43,7 @@ def params_from(query: QueryDict, per_page: int = PER_PAGE) -> SearchParams:
     return SearchParams(
         q=query.get("q", "").strip()[:200],
         filters={f.name: query.getlist(f.name) for f in facets.FACETS if query.getlist(f.name)},
-        territory=query.get("territory", "").strip(),
+        territory=places.from_visitor(query.get("territory", "")),
         page=page,
         per_page=per_page,
     )
@@ -77,7 +77,7 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
         if result
         else [],
         "query": request.GET.urlencode(),
-        "territory_name": places.name(request.GET["territory"])
+        "territory_name": places.name(places.from_visitor(request.GET["territory"]))
         if request.GET.get("territory") and not error
         else "",
     }
