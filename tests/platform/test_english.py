@@ -1,0 +1,246 @@
+"""The English version of the platform: /en/ pages speak English, and the committed catalogue
+(.po, every message translated) compiles to exactly the committed .mo."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.test import Client
+from django.utils.translation.template import templatize
+
+from observatoire import vocabularies
+
+PLATFORM = Path(__file__).resolve().parents[2] / "src/observatoire/platform"
+LOCALE = PLATFORM / "locale"
+PO = LOCALE / "en/LC_MESSAGES/django.po"
+MO = LOCALE / "en/LC_MESSAGES/django.mo"
+
+
+def _html(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    return html
+
+
+def _speaks_english(html: str, english: list[str], french: list[str]) -> None:
+    missing = [text for text in english if text not in html]
+    left = [text for text in french if text in html]
+    assert not missing, f"English text missing: {missing}"
+    assert not left, f"French text left on an English page: {left}"
+
+
+# Text of the page frame (header, footer) on every page.
+FRAME_EN = ["Partnerships Observatory", "Skip to content", "free software under the MIT licence"]
+FRAME_FR = [">Observatoire des partenariats</a>", "Aller au contenu", "logiciel libre"]
+
+
+@pytest.mark.django_db
+def test_home_in_english(client: Client) -> None:
+    html = _html(client, "/en/")
+    objectives = [label for _, label in vocabularies.OBJECTIVES.choices("en")]
+    _speaks_english(
+        html,
+        [*FRAME_EN, "Joining forces for the common good", "The alliance database", *objectives],
+        [
+            *FRAME_FR,
+            "Faire alliance pour le bien commun",
+            "La base des alliances",
+            "Les résultats des études",
+            *(label for _, label in vocabularies.OBJECTIVES.choices("fr")),
+        ],
+    )
+
+
+@pytest.fixture
+def seed(db: None) -> int:
+    from observatoire.platform.alliances.content import load_seed
+
+    return load_seed()
+
+
+def test_alliance_list_map_and_seed_fiche_in_english(client: Client, seed: int) -> None:
+    from observatoire.platform.alliances.models import Alliance
+
+    html = _html(client, "/en/alliances/")
+    _speaks_english(
+        html,
+        [*FRAME_EN, "Alliance database", "Actor type", "Show on the map", "Open data:"],
+        [*FRAME_FR, "Base des alliances", "Type d'acteur", "Voir sur la carte", "Données ouvertes"],
+    )
+    html = _html(client, "/en/alliances/carte/")
+    _speaks_english(
+        html,
+        ["Map of alliances", "alliances match the search; count by", "Alliances by territory"],
+        ["Carte des alliances", "correspondent à la recherche", "Alliances par territoire"],
+    )
+    # A seed fiche with a partner whose actor type reads differently in English.
+    fiche, actor_type = next(
+        (fiche, term)
+        for fiche in Alliance.objects.filter(source_name="seed").order_by("slug")
+        for partner in fiche.partners.all()
+        for term in [vocabularies.ACTOR_TYPES[partner.actor_type]]
+        if term.label("en") != term.label("fr")
+    )
+    html = _html(client, f"/en/alliances/{fiche.slug}/")
+    _speaks_english(
+        html,
+        [*FRAME_EN, "<dt>Territories</dt>", "<h2>Partners</h2>", f">{actor_type.label('en')}<"],
+        [*FRAME_FR, "<dt>Territoires</dt>", "<h2>Partenaires</h2>", f">{actor_type.label()}<"],
+    )
+
+
+@pytest.mark.django_db
+def test_contribution_in_english(client: Client) -> None:
+    """Form labels and choices, the saved message, the state and the transitions."""
+    from django.contrib.auth.models import Group, User
+
+    from observatoire.platform.alliances.roles import CONTRIBUTORS
+
+    user = User.objects.create_user("camille", password="motdepasse-solide-1")
+    user.groups.add(Group.objects.get(name=CONTRIBUTORS))
+    client.force_login(user)
+    html = _html(client, "/en/alliances/proposer/")
+    stage = vocabularies.INNOVATION_STAGES.terms[0]
+    _speaks_english(
+        html,
+        ["Propose an alliance", "Summary (one or two sentences)", "Save draft", stage.label("en")],
+        ["Proposer une alliance", "Résumé", "Enregistrer le brouillon", stage.label("fr")],
+    )
+    response = client.post(
+        "/en/alliances/proposer/",
+        {"title": "Une alliance", "summary": "Pour tester.", "territories": "94018"},
+        follow=True,
+    )
+    html = response.content.decode()
+    _speaks_english(
+        html,
+        ["Draft saved.", "Status:", "Draft", "Submit for review", "Edit"],
+        ["Brouillon enregistré", "État :", "Soumettre à la relecture"],
+    )
+
+
+STUDY = "etude-en"
+
+
+@pytest.fixture
+def published(settings, tmp_path: Path) -> Path:
+    """A published study with France and one region over two waves, and its summary."""
+    settings.PUBLISHED_DIR = tmp_path
+    folder = tmp_path / STUDY
+    folder.mkdir()
+    row: dict[str, Any] = {
+        "study": STUDY, "question": "Q1", "indicator": "share", "category": "dynamique",
+        "profile": None, "profile_level": None, "se": 0.01, "n": 200, "flag": None,
+        "question_label": "Santé du territoire", "category_label": "Dynamique",
+    }  # fmt: skip
+    rows = [
+        {**row, "wave": wave, "territory": territory, "estimate": share, "ci_low": share - 0.05,
+         "ci_high": share + 0.05, "weighted_n": weighted_n}
+        for wave in ("2019", "2022")
+        for territory, weighted_n, share in (("FR", 51.9e6, 0.5), ("52", 3.1e6, 0.6))
+    ]  # fmt: skip
+    pl.DataFrame(rows, infer_schema_length=None).write_parquet(folder / "results.parquet")
+    meta = {
+        "study": STUDY, "title": "Étude", "universe": "Adultes", "synthetic": True,
+        "notice": "Répondants synthétiques.",
+        "waves": [{"id": "2019", "year": 2019}, {"id": "2022", "year": 2022}],
+    }  # fmt: skip
+    (folder / "results.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "summary.pdf").write_bytes(b"%PDF-1.7 test")
+    return folder
+
+
+@pytest.mark.django_db
+def test_results_in_english(client: Client, published: Path) -> None:
+    html = _html(client, "/en/resultats/")
+    _speaks_english(
+        html,
+        [*FRAME_EN, "Demonstration data.", "Documents and data", "Two-page summary (PDF)",
+         "95% confidence interval", "All of France, wave 2022", "Change"],
+        [*FRAME_FR, "Données de démonstration", "Documents et données", "Synthèse recto-verso",
+         "Intervalle de confiance", "France entière", "Évolution"],
+    )  # fmt: skip
+    html = _html(client, f"/en/resultats/{STUDY}/regions/52/")
+    _speaks_english(
+        html,
+        [
+            "The region accounts for",
+            "Alliances in the region",
+            "Difference from the rest of France",
+        ],
+        ["La région représente", "Les alliances de la région", "Écart avec le reste"],
+    )
+
+
+def _catalog() -> Any:
+    with PO.open("rb") as handle:
+        return read_po(handle, locale="en")
+
+
+GETTEXT_KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "gettext_lazy": None,
+    "ngettext_lazy": (1, 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext_lazy": ((1, "c"), 2, 3),
+}
+
+
+def _source_messages() -> set[str]:
+    """The msgids of the platform's Python code and templates, found as `makemessages` does
+    (templates turned into gettext calls by Django's `templatize`), without GNU gettext."""
+    found = set()
+    for path in sorted(PLATFORM.rglob("*")):
+        if path.suffix == ".py":
+            code = path.read_bytes()
+        elif path.suffix == ".html":
+            code = templatize(path.read_text(encoding="utf-8"), origin=str(path)).encode()
+        else:
+            continue
+        for _, message, _, _ in extract("python", io.BytesIO(code), keywords=GETTEXT_KEYWORDS):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_catalogue_holds_exactly_the_messages_of_the_sources() -> None:
+    """A new or reworded string needs `makemessages -l en`, a translation and `compilemessages`."""
+    catalogued = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog() if m.id}
+    sources = _source_messages()
+    assert sorted(sources - catalogued) == [], "not in the catalogue"
+    assert sorted(catalogued - sources) == [], "in the catalogue but no longer in the sources"
+
+
+def test_every_message_is_translated_with_its_placeholders() -> None:
+    catalog = _catalog()
+    messages = [m for m in catalog if m.id]
+    assert len(messages) > 100
+    assert not catalog.fuzzy
+    assert [m.id for m in messages if m.fuzzy or not m.string] == []
+    # Babel's checkers: same python-format placeholders in msgid and msgstr.
+    assert [(m.id, errors) for m, errors in catalog.check()] == []
+
+
+def test_committed_mo_matches_the_po() -> None:
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalog())
+    compiled.seek(0)
+    expected = gettext.GNUTranslations(compiled)
+    with MO.open("rb") as handle:
+        committed = gettext.GNUTranslations(handle)
+    # `_catalog` is the run-time view of a .mo; its header entry ("") is written differently by
+    # msgfmt and Babel, so headers are compared by what gettext reads from them.
+    assert committed.info()["plural-forms"] == expected.info()["plural-forms"]
+    assert committed.charset() == expected.charset() == "utf-8"
+    messages = {k: v for k, v in committed._catalog.items() if k != ""}  # type: ignore[attr-defined]
+    assert messages == {k: v for k, v in expected._catalog.items() if k != ""}  # type: ignore[attr-defined]
