@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances import indexing, workflow
 from observatoire.platform.alliances.models import Alliance, ApiToken, CurationEvent, Partner
 from observatoire.platform.alliances.validation import clean_fiche
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PartnerInline(admin.TabularInline):
@@ -30,7 +35,7 @@ class HistoryInline(admin.TabularInline):
         return False
 
 
-def _transition(action: str, label: str) -> Any:
+def _transition(action: str, label: StrOrPromise) -> Any:
     @admin.action(description=label, permissions=["publish"])
     def run(modeladmin: AllianceAdmin, request: HttpRequest, queryset: QuerySet[Alliance]) -> None:
         done = 0
@@ -39,8 +44,15 @@ def _transition(action: str, label: str) -> Any:
                 workflow.apply(alliance, action, request.user)
                 done += 1
             except InputError as exc:
-                modeladmin.message_user(request, f"{alliance} : {exc}", messages.WARNING)
-        modeladmin.message_user(request, f"{done} fiche(s) : {label.lower()}.")
+                modeladmin.message_user(
+                    request,
+                    gettext("%(fiche)s : %(error)s") % {"fiche": alliance, "error": exc},
+                    messages.WARNING,
+                )
+        modeladmin.message_user(
+            request,
+            gettext("%(count)s fiche(s) : %(action)s.") % {"count": done, "action": label.lower()},
+        )
 
     run.__name__ = f"action_{action}"
     return run
@@ -104,9 +116,9 @@ class AllianceAdmin(admin.ModelAdmin):
     )
     inlines = (PartnerInline, HistoryInline)
     actions = (
-        _transition("publish", "Publier"),
-        _transition("reject", "Renvoyer en brouillon"),
-        _transition("archive", "Archiver"),
+        _transition("publish", _("Publier")),
+        _transition("reject", _("Renvoyer en brouillon")),
+        _transition("archive", _("Archiver")),
         "merge_into_oldest",
     )
 
@@ -129,16 +141,22 @@ class AllianceAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     @admin.action(
-        description="Fusionner dans la plus ancienne fiche sélectionnée", permissions=["merge"]
+        description=_("Fusionner dans la plus ancienne fiche sélectionnée"), permissions=["merge"]
     )
     def merge_into_oldest(self, request: HttpRequest, queryset: QuerySet[Alliance]) -> None:
         fiches = list(queryset.order_by("created_at", "id"))
         if len(fiches) < 2:
-            self.message_user(request, "Sélectionnez au moins deux fiches.", messages.WARNING)
+            self.message_user(
+                request, gettext("Sélectionnez au moins deux fiches."), messages.WARNING
+            )
             return
         for duplicate in fiches[1:]:
             workflow.merge(duplicate, fiches[0], request.user)
-        self.message_user(request, f"{len(fiches) - 1} fiche(s) fusionnée(s) dans « {fiches[0]} ».")
+        self.message_user(
+            request,
+            gettext("%(count)s fiche(s) fusionnée(s) dans « %(fiche)s ».")
+            % {"count": len(fiches) - 1, "fiche": fiches[0]},
+        )
 
     def save_model(self, request: HttpRequest, obj: Alliance, form: Any, change: bool) -> None:
         if not change:

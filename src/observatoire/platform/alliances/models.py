@@ -39,40 +39,42 @@ class Alliance(models.Model):
     denormalised `FacetValue` rows that `indexing.reindex` derives from them).
     """
 
-    slug = models.SlugField("identifiant", max_length=120, unique=True)
-    title = models.CharField("titre", max_length=300)
-    summary = models.TextField("résumé")
-    description = models.TextField("description (Markdown)", blank=True)
-    territories = models.JSONField("territoires (codes INSEE)", default=list)
-    objectives = models.JSONField("objectifs", default=list, blank=True)
-    impacts = models.JSONField("impacts", default=list, blank=True)
-    partnership_categories = models.JSONField("catégories de partenariat", default=list, blank=True)
-    fragilities = models.JSONField("fragilités", default=list, blank=True)
-    support_forms = models.JSONField("formes d'accompagnement", default=list, blank=True)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    title = models.CharField(_("titre"), max_length=300)
+    summary = models.TextField(_("résumé"))
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    territories = models.JSONField(_("territoires (codes INSEE)"), default=list)
+    objectives = models.JSONField(_("objectifs"), default=list, blank=True)
+    impacts = models.JSONField(_("impacts"), default=list, blank=True)
+    partnership_categories = models.JSONField(
+        _("catégories de partenariat"), default=list, blank=True
+    )
+    fragilities = models.JSONField(_("fragilités"), default=list, blank=True)
+    support_forms = models.JSONField(_("formes d'accompagnement"), default=list, blank=True)
     innovation_stage = models.CharField(
-        "étape d'innovation",
+        _("étape d'innovation"),
         max_length=40,
         blank=True,
         choices=vocabularies.INNOVATION_STAGES.choices(),
     )
-    timeline = models.JSONField("chronologie", default=list, blank=True)
-    results = models.JSONField("résultats", default=list, blank=True)
-    sources = models.JSONField("sources", default=list, blank=True)
-    licence = models.CharField("licence du texte", max_length=80, default="CC BY-SA 4.0")
-    source_name = models.CharField("source de l'import", max_length=100, blank=True)
-    import_id = models.CharField("identifiant d'import", max_length=200, blank=True)
-    raw_record = models.JSONField("enregistrement importé", null=True, blank=True)
+    timeline = models.JSONField(_("chronologie"), default=list, blank=True)
+    results = models.JSONField(_("résultats"), default=list, blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    licence = models.CharField(_("licence du texte"), max_length=80, default="CC BY-SA 4.0")
+    source_name = models.CharField(_("source de l'import"), max_length=100, blank=True)
+    import_id = models.CharField(_("identifiant d'import"), max_length=200, blank=True)
+    raw_record = models.JSONField(_("enregistrement importé"), null=True, blank=True)
     update_frequency_months = models.PositiveSmallIntegerField(
-        "fréquence de mise à jour (mois)", default=12
+        _("fréquence de mise à jour (mois)"), default=12
     )
-    last_reviewed = models.DateField("dernière revue", null=True, blank=True)
+    last_reviewed = models.DateField(_("dernière revue"), null=True, blank=True)
     state = models.CharField(
-        "état", max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+        _("état"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    is_synthetic = models.BooleanField("synthétique", default=False, db_index=True)
+    is_synthetic = models.BooleanField(_("synthétique"), default=False, db_index=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="contributeur",
+        verbose_name=_("contributeur"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -80,7 +82,7 @@ class Alliance(models.Model):
     )
     merged_into = models.ForeignKey(
         "self",
-        verbose_name="fusionnée dans",
+        verbose_name=_("fusionnée dans"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -88,13 +90,13 @@ class Alliance(models.Model):
     )
     partners_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
-    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("modifiée le", auto_now=True)
-    published_at = models.DateTimeField("publiée le", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "fiche alliance"
-        verbose_name_plural = "fiches alliances"
+        verbose_name = _("fiche alliance")
+        verbose_name_plural = _("fiches alliances")
         ordering = ("title",)
         constraints = (
             models.UniqueConstraint(
@@ -139,17 +141,17 @@ class Alliance(models.Model):
 class Partner(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="partners")
     position = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField(_("nom"), max_length=200)
     actor_type = models.CharField(
-        "type d'acteur", max_length=40, choices=vocabularies.ACTOR_TYPES.choices()
+        _("type d'acteur"), max_length=40, choices=vocabularies.ACTOR_TYPES.choices()
     )
     size = models.CharField(
-        "taille", max_length=40, blank=True, choices=vocabularies.ORGANISATION_SIZES.choices()
+        _("taille"), max_length=40, blank=True, choices=vocabularies.ORGANISATION_SIZES.choices()
     )
-    role = models.CharField("rôle", max_length=200, blank=True)
+    role = models.CharField(_("rôle"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "partenaire"
+        verbose_name = _("partenaire")
         ordering = ("position", "id")
 
     def __str__(self) -> str:
@@ -189,14 +191,14 @@ class CurationEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    action = models.CharField("action", max_length=30)
+    action = models.CharField(_("action"), max_length=30)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12, blank=True)
-    note = models.TextField("note", blank=True)
-    at = models.DateTimeField("le", default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
-        verbose_name = "événement de curation"
+        verbose_name = _("événement de curation")
         ordering = ("-at", "-id")
 
     def __str__(self) -> str:
@@ -213,13 +215,13 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alliance_tokens"
     )
-    label = models.CharField("libellé", max_length=100, blank=True)
+    label = models.CharField(_("libellé"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "jeton d'API"
-        verbose_name_plural = "jetons d'API"
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.label or self.key_hash[:8]}"
