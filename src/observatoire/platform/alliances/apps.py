@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlliancesConfig(AppConfig):
     name = "observatoire.platform.alliances"
     label = "alliances"
-    verbose_name = "Base des alliances"
+    verbose_name = _("Base des alliances")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

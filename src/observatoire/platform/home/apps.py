@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HomeConfig(AppConfig):
     name = "observatoire.platform.home"
     label = "home"
-    verbose_name = "Accueil"
+    verbose_name = _("Accueil")

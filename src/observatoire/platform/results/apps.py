@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ResultsConfig(AppConfig):
     name = "observatoire.platform.results"
     label = "results"
-    verbose_name = "Résultats des études"
+    verbose_name = _("Résultats des études")
