@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,9 @@ def test_alliance_list_map_and_seed_fiche_in_english(client: Client, seed: int) 
         ["Map of alliances", "alliances match the search; count by", "Alliances by territory"],
         ["Carte des alliances", "correspondent à la recherche", "Alliances par territoire"],
     )
+    # Each territory's tooltip: "Île-de-France: 4", not the French "Île-de-France : 4".
+    assert re.search(r"<title>[^<]*\w: \d+</title>", html)
+    assert not re.search(r"<title>[^<]* : \d+</title>", html)
     # A seed fiche with a partner whose actor type reads differently in English.
     fiche, actor_type = next(
         (fiche, term)
@@ -127,6 +131,15 @@ def test_contribution_in_english(client: Client) -> None:
         html,
         ["Draft saved.", "Status:", "Draft", "Submit for review", "Edit"],
         ["Brouillon enregistré", "État :", "Soumettre à la relecture"],
+    )
+    response = client.post(
+        "/en/alliances/proposer/",
+        {"title": "Une alliance", "summary": "La même.", "territories": "94018"},
+    )
+    _speaks_english(
+        response.content.decode(),
+        ["This alliance resembles existing fact sheets:", "similar title (100%)"],
+        ["ressemble à des fiches existantes", "titre proche"],
     )
 
 

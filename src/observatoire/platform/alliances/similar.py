@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from observatoire.platform.alliances import facets, places, text
 from observatoire.platform.alliances.models import Alliance, FacetValue, State
@@ -73,9 +74,11 @@ def likely_duplicates(data: FicheData, exclude_id: int | None = None) -> list[Du
     for alliance in pool.filter(id__in=same_place | set(close_titles)).prefetch_related("partners"):
         reasons = []
         if alliance.pk in close_titles:
-            reasons.append(f"titre proche ({close_titles[alliance.pk]:.0%})")
+            reasons.append(
+                gettext("titre proche (%(ratio)s)") % {"ratio": f"{close_titles[alliance.pk]:.0%}"}
+            )
         if alliance.pk in same_place and names & _names([p.name for p in alliance.partners.all()]):
-            reasons.append("même territoire et partenaire(s) en commun")
+            reasons.append(gettext("même territoire et partenaire(s) en commun"))
         if reasons:
             found.append(Duplicate(alliance, tuple(reasons)))
     return found
