@@ -143,6 +143,38 @@ def test_contribution_in_english(client: Client) -> None:
     )
 
 
+@pytest.mark.django_db
+def test_login_in_english_leads_to_the_english_pages(client: Client) -> None:
+    from django.contrib.auth.models import User
+
+    html = _html(client, "/en/alliances/connexion/")
+    _speaks_english(
+        html,
+        ["Contributor login", "Username", "Password", 'value="/en/alliances/mes-fiches/"'],
+        ["Connexion des contributeurs", "Nom d’utilisateur", "Mot de passe", "Se connecter"],
+    )
+    User.objects.create_user("camille", password="motdepasse-solide-1")
+    response = client.post(
+        "/en/alliances/connexion/",
+        {"username": "camille", "password": "faux", "next": "/en/alliances/mes-fiches/"},
+    )
+    assert "Incorrect username or password." in response.content.decode()
+    response = client.post(
+        "/en/alliances/connexion/",
+        {
+            "username": "camille",
+            "password": "motdepasse-solide-1",
+            "next": "/en/alliances/mes-fiches/",
+        },
+    )
+    assert response["Location"] == "/en/alliances/mes-fiches/"
+    _speaks_english(
+        _html(client, "/en/alliances/mes-fiches/"),
+        ["My fact sheets", "No fact sheets yet.", "Log out"],
+        ["Mes fiches", "Aucune fiche", "Se déconnecter"],
+    )
+
+
 STUDY = "etude-en"
 
 
