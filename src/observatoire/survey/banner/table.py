@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import sparse, stats
 
 from observatoire.survey.banner.variance import Cells, cell_variances
 from observatoire.survey.design import Design
@@ -306,7 +306,7 @@ def _aggregates(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted bases, weighted totals, counts and sums of squared weights (each R × C).
 
-    One matrix product of the rows' values by the column indicators, a block of rows at a time
+    One product of the rows' values by the (sparse) column indicators, a block of rows at a time
     so that no (n × R) temporary is made.
     """
     of = rows.question_of_row
@@ -321,7 +321,7 @@ def _aggregates(
             [w, rows.answered[part], w * weights[part, None], w[:, of] * rows.values[part]],
             axis=1,
         )
-        sums += indicators[part].T.astype(np.float64) @ block
+        sums += sparse.csr_matrix(indicators[part].T) @ block
     q = n_questions
     base, counts, squares = (sums[:, i * q : (i + 1) * q].T[of] for i in range(3))
     return base, sums[:, 3 * q :].T, counts, squares

@@ -281,6 +281,22 @@ class _Accumulator:
         )  # fmt: skip
 
 
+def _one_cell_per_row(
+    low_rank: _LowRank, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each row's calibration cell and its gather and scatter values, when it has exactly one."""
+    if low_rank.gather.shape[0] == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)
+    if not (sparse.issparse(low_rank.gather) and sparse.issparse(low_rank.scatter)):
+        return None
+    gather = sparse.csc_matrix(low_rank.gather)
+    scatter = sparse.csr_matrix(low_rank.scatter)
+    single = np.all(np.diff(gather.indptr) == 1) and np.all(np.diff(scatter.indptr) == 1)
+    if not (single and np.array_equal(gather.indices, scatter.indices)):
+        return None
+    return gather.indices.astype(np.int64), gather.data, scatter.data
+
+
 class _Sufficient:
     """Variances of linear combinations of the basis scores from per-column statistics."""
 
@@ -299,47 +315,123 @@ class _Sufficient:
         )
         self.spread_by_stratum = _dense(to_strata @ scatter)  # U: (H × J)
         self.gram = scatter.T @ (sparse.diags(self.row_factor) @ scatter)  # Pᵀ·c·P, sparse or not
+        self.one_cell = _one_cell_per_row(low_rank, design.n)
+
+    def _block(self, part: slice) -> _Block:
+        """Values of one block of rows: w·y, w, their stratum-weighted squares and products."""
+        c = self.cells
+        k, of = c.values.shape[1], c.question_of_row
+        w = c.weights[part]
+        y = w[:, of] * c.values[part]
+        both = np.concatenate([y, w], axis=1)
+        weighted_both = self.row_factor[part][:, None] * both
+        squares = np.concatenate(
+            [weighted_both[:, :k] * y, weighted_both[:, :k] * w[:, of], weighted_both[:, k:] * w],
+            axis=1,
+        )
+        return _Block(
+            part=part,
+            strata=c.design.strata[part],
+            both=both,
+            weighted_both=weighted_both,
+            squares=squares,
+            gather=sparse.coo_matrix(self.low_rank.gather[:, part]),
+            scatter=sparse.coo_matrix(self.low_rank.scatter[part]),
+        )
+
+    def _steps(self, width: int) -> list[slice]:
+        n = self.cells.design.n
+        step = max(1, SCORE_MEMORY // (8 * 6 * width))
+        return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+    def _by_rows(self, variables: list[tuple[np.ndarray, int]]) -> list[_Accumulator]:
+        """Sums of every variable's columns, block of rows after block of rows."""
+        c = self.cells
+        k = c.values.shape[1]
+        width = k + c.weights.shape[1]
+        size = self.low_rank.gather.shape[0]
+        totals = [
+            _Accumulator(codes, count, self.n_strata, size, k, width) for codes, count in variables
+        ]
+        for part in self._steps(width):
+            block = self._block(part)
+            for total in totals:
+                total.add(block)
+        return totals
+
+    def _by_atoms(
+        self,
+        variables: list[tuple[np.ndarray, int]],
+        one_cell: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ) -> list[_Accumulator] | None:
+        """The same sums through atoms: rows alike in stratum, calibration cell and columns.
+
+        Each row is read once, into its atom; every variable's sums are then sums of atoms.
+        Needs each row in one calibration cell (raking, post-stratification or none); None
+        when the atoms' key would not fit in 64 bits.
+        """
+        c = self.cells
+        n, k = c.values.shape
+        width = k + c.weights.shape[1]
+        size = self.low_rank.gather.shape[0]
+        cell, gathered, scattered = one_cell
+        parts = [(c.design.strata, self.n_strata), (cell, max(size, 1))]
+        parts += [(codes + 1, count + 1) for codes, count in variables]
+        if np.prod([float(radix) for _, radix in parts]) >= 2.0**62:
+            return None
+        key = np.zeros(n, dtype=np.int64)
+        for codes, radix in parts:
+            key = key * radix + codes
+        _, first, atom = np.unique(key, return_index=True, return_inverse=True)
+        atoms = first.size
+        layout = [width, 2 * k + c.weights.shape[1]] + ([width, width] if size else [])
+        sums = np.zeros((atoms, sum(layout)))
+        for part in self._steps(sum(layout)):
+            block = self._block(part)
+            columns = [block.both, block.squares]
+            if size:
+                columns += [gathered[part, None] * block.both,
+                            scattered[part, None] * block.weighted_both]  # fmt: skip
+            values = np.concatenate(columns, axis=1)
+            rows = np.arange(values.shape[0])
+            sums += _grouped(atom[part], rows, atom[part], np.ones(rows.size), atoms) @ values
+        edges = np.cumsum([0, *layout])
+        stratum, cell_of_atom = c.design.strata[first], cell[first]
+        index = np.arange(atoms)
+        ones = np.ones(atoms)
+        totals = []
+        for codes, count in variables:
+            code = codes[first]
+            total = _Accumulator(codes, count, self.n_strata, size, k, width)
+            keys = [code * self.n_strata + stratum, code, code * size + cell_of_atom]
+            keys.append(keys[2])
+            heights = [count * self.n_strata, count, count * size, count * size]
+            names = ("sums", "products", "cell_sums", "spread")[: len(layout)]
+            for name, key_of_atom, height, start, stop in zip(
+                names, keys, heights, edges[:-1], edges[1:], strict=False
+            ):
+                grouped = _grouped(code, index, key_of_atom, ones, height)
+                setattr(total, name, grouped @ sums[:, start:stop])
+            totals.append(total)
+        return totals
 
     def statistics(self, variables: list[tuple[np.ndarray, int]]) -> list[_ColumnStatistics]:
         """Statistics of every column, variable by variable, in one read of the rows.
 
         `variables` gives, per banner variable, each row's column within it (−1: none) and its
-        number of columns. Rows are read a block at a time; each block's sums by stratum ×
-        column, by calibration cell × column and by column are sparse products.
+        number of columns. Sums by stratum × column, by calibration cell × column and by column
+        come from atoms when each row has one calibration cell, else from sparse products per
+        variable over blocks of rows.
         """
         c = self.cells
-        n, k = c.values.shape
+        k = c.values.shape[1]
         of = c.question_of_row
         size = self.low_rank.gather.shape[0]
         h = self.n_strata
-        width = k + c.weights.shape[1]  # y per question row, w per question
-        totals = [_Accumulator(codes, count, h, size, k, width) for codes, count in variables]
-        step = max(1, SCORE_MEMORY // (8 * 6 * width))
-        for start in range(0, n, step):
-            part = slice(start, min(start + step, n))
-            w = c.weights[part]
-            y = w[:, of] * c.values[part]
-            factor = self.row_factor[part][:, None]
-            both = np.concatenate([y, w], axis=1)
-            weighted_both = factor * both
-            block = _Block(
-                part=part,
-                strata=c.design.strata[part],
-                both=both,
-                weighted_both=weighted_both,
-                squares=np.concatenate(
-                    [
-                        weighted_both[:, :k] * y,
-                        weighted_both[:, :k] * w[:, of],
-                        weighted_both[:, k:] * w,
-                    ],
-                    axis=1,
-                ),
-                gather=sparse.coo_matrix(self.low_rank.gather[:, part]),
-                scatter=sparse.coo_matrix(self.low_rank.scatter[part]),
-            )
-            for total in totals:
-                total.add(block)
+        width = k + c.weights.shape[1]
+        totals = self._by_atoms(variables, self.one_cell) if self.one_cell is not None else None
+        if totals is None:
+            totals = self._by_rows(variables)
         found = []
         for total in totals:
             count = total.count
