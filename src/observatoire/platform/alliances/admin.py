@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from observatoire.errors import InputError
 from observatoire.platform.alliances import indexing, workflow
 from observatoire.platform.alliances.models import Alliance, ApiToken, CurationEvent, Partner
-from observatoire.platform.alliances.validation import clean_fiche
+from observatoire.platform.alliances.validation import ROW_FIELDS, clean_fiche
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -69,7 +69,7 @@ class AllianceAdminForm(forms.ModelForm):
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned
-        data = {k: cleaned.get(k) for k in _CHECKED if k in cleaned}
+        data = {k: cleaned.get(k) for k in ROW_FIELDS if k in cleaned}
         try:
             fiche = clean_fiche(data)
         except InputError as exc:
@@ -78,26 +78,6 @@ class AllianceAdminForm(forms.ModelForm):
         else:
             cleaned["territories"] = fiche.territories  # normalised references
         return cleaned
-
-
-_CHECKED = (
-    "title",
-    "summary",
-    "description",
-    "territories",
-    "objectives",
-    "impacts",
-    "partnership_categories",
-    "fragilities",
-    "support_forms",
-    "innovation_stage",
-    "timeline",
-    "results",
-    "sources",
-    "licence",
-    "update_frequency_months",
-    "last_reviewed",
-)
 
 
 @admin.register(Alliance)

@@ -19,33 +19,14 @@ from observatoire.errors import InputError
 from observatoire.platform.alliances import places
 from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.alliances.search.faceted import base_queryset
+from observatoire.platform.alliances.validation import ROW_FIELDS
 
 LICENCE = (
     "Données : Licence Ouverte / Open Licence 2.0 (Etalab) ; textes des fiches : la licence "
     "indiquée sur chaque fiche (CC BY-SA 4.0 par défaut)"
 )
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-CSV_COLUMNS = [
-    "import_id",
-    "slug",
-    "title",
-    "summary",
-    "description",
-    "territories",
-    "partners",
-    "objectives",
-    "impacts",
-    "partnership_categories",
-    "fragilities",
-    "support_forms",
-    "innovation_stage",
-    "timeline",
-    "results",
-    "sources",
-    "licence",
-    "update_frequency_months",
-    "last_reviewed",
-]
+CSV_COLUMNS = ["import_id", "slug", *ROW_FIELDS[:4], "partners", *ROW_FIELDS[4:]]
 
 
 def record(alliance: Alliance) -> dict[str, Any]:

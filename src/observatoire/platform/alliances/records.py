@@ -10,26 +10,7 @@ from django.utils.text import slugify
 
 from observatoire.platform.alliances import indexing, workflow
 from observatoire.platform.alliances.models import Alliance, Partner, State
-from observatoire.platform.alliances.validation import FicheData
-
-_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "territories",
-    "objectives",
-    "impacts",
-    "partnership_categories",
-    "fragilities",
-    "support_forms",
-    "innovation_stage",
-    "timeline",
-    "results",
-    "sources",
-    "licence",
-    "update_frequency_months",
-    "last_reviewed",
-)
+from observatoire.platform.alliances.validation import ROW_FIELDS, FicheData
 
 
 def unique_slug(base: str) -> str:
@@ -50,7 +31,7 @@ def existing(source: str, import_id: str) -> Alliance | None:
 
 def apply_data(alliance: Alliance, data: FicheData) -> None:
     """Copy the validated fields onto the (unsaved or saved) model instance."""
-    for name in _FIELDS:
+    for name in ROW_FIELDS:
         setattr(alliance, name, getattr(data, name))
 
 

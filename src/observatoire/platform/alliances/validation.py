@@ -25,24 +25,22 @@ CODE_LISTS: dict[str, vocabularies.Vocabulary] = {
     "fragilities": vocabularies.FRAGILITIES,
     "support_forms": vocabularies.SUPPORT_FORMS,
 }
-KNOWN_FIELDS = frozenset(
-    {
-        "import_id",
-        "title",
-        "summary",
-        "description",
-        "territories",
-        "partners",
-        *CODE_LISTS,
-        "innovation_stage",
-        "timeline",
-        "results",
-        "sources",
-        "licence",
-        "update_frequency_months",
-        "last_reviewed",
-    }
+# The fields of a fiche that are stored on the Alliance row itself, in display order.
+ROW_FIELDS: tuple[str, ...] = (
+    "title",
+    "summary",
+    "description",
+    "territories",
+    *CODE_LISTS,
+    "innovation_stage",
+    "timeline",
+    "results",
+    "sources",
+    "licence",
+    "update_frequency_months",
+    "last_reviewed",
 )
+KNOWN_FIELDS = frozenset({"import_id", "partners", *ROW_FIELDS})
 
 
 @dataclass
