@@ -31,13 +31,22 @@ class InputError(ObservatoireError, ValueError):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        where = []
-        if self.file is not None:
-            where.append(str(self.file))
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        if self.field is not None:
-            where.append(f"field {self.field!r}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return located(self.message, self.file, self.row, self.column, self.field)
+
+
+def located(
+    message: str,
+    file: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    field: str | None = None,
+) -> str:
+    """`message` prefixed by where it applies: "data.csv, row 57, column 'q3': …"."""
+    where = [str(file)] if file is not None else []
+    if row is not None:
+        where.append(f"row {row}")
+    if column is not None:
+        where.append(f"column {column!r}")
+    if field is not None:
+        where.append(f"field {field!r}")
+    return f"{', '.join(where)}: {message}" if where else message

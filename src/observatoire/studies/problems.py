@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from observatoire.errors import InputError
+from observatoire.errors import InputError, located
 
 
 @dataclass(frozen=True)
@@ -18,14 +18,7 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        if self.field is not None:
-            where.append(f"field {self.field!r}")
-        return f"{', '.join(where)}: {self.message}"
+        return located(self.message, self.file, self.row, self.column, self.field)
 
 
 class StudyInvalid(InputError):
