@@ -282,7 +282,11 @@ def test_sufficient_statistics_equal_scores_through_total_variance(
     frame: pl.DataFrame, raked: Design, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     design = _designs(frame, raked)[name]
-    assert variance._fast_path_applies(design) and variance._low_rank(design) is not None
+    low_rank = variance._low_rank(design)
+    assert variance._fast_path_applies(design) and low_rank is not None
+    # raking, post-stratification and no calibration go through atoms; GREG and logit by rows
+    one_cell = variance._one_cell_per_row(low_rank, design.n)
+    assert (one_cell is None) == (name in ("linear", "logit"))
     fast = banner(design, QUESTIONS, ["age", "sexe"]).table
     monkeypatch.setattr(variance, "_fast_path_applies", lambda design: False)
     slow = banner(design, QUESTIONS, ["age", "sexe"]).table
