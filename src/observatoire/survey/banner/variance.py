@@ -12,9 +12,12 @@ x = w·1[column]·(y − estimate)/base. Two ways to get their variances, with t
   adjust(x) = x − P·Φ(M·x), with M (cells × n) summing rows into calibration cells (or onto
   the calibration basis), Φ a small linear map on cells and P (n × cells) spreading cell values
   back to rows. The variance of the residuals within strata then only needs, per column, sums
-  by stratum of w·y, w, w²y², w²y, w² and the products M·(w·y), Pᵀ·(c_h·w·y): one pass over the
-  rows per banner variable, whatever the number of cells. Φ is taken from the adjustment itself
-  (its `adjust` applied to cell-level data), so the calibration arithmetic is not duplicated.
+  by stratum of w·y, w, w²y², w²y, w² and the products M·(w·y), Pᵀ·(c_h·w·y), whatever the
+  number of cells. With one calibration cell per row (raking, post-stratification, or none) the
+  rows are read once into atoms (rows alike in stratum, cell and banner columns) and every
+  column's sums are sums of atoms; with a dense basis (GREG, logit) the rows are read once per
+  banner variable. Φ is taken from the adjustment itself (its `adjust` applied to cell-level
+  data), so the calibration arithmetic is not duplicated.
 
 Both return the variances of the cells, of their differences with the rest of the sample, and
 for each pair of columns of one banner variable the variance of their difference.
