@@ -117,12 +117,17 @@ def test_bad_parameters_are_input_errors(base) -> None:
         run(SearchParams(territory="11"))
 
 
-def test_territory_filter_gives_the_same_fiches_however_it_is_planned(base, monkeypatch) -> None:
-    from observatoire.platform.alliances.search import postgres
-
-    short = sorted(titles(territory="94018"))
-    monkeypatch.setattr(postgres, "_MATERIALISE", 0)  # PostgreSQL: the subquery form
-    assert sorted(titles(territory="94018")) == short == ["fonds-odd17", "vitawin-q2er"]
+def test_each_facet_count_is_the_result_count_of_choosing_that_code(base) -> None:
+    """With two facets selected, a code's count is what the visitor gets by choosing it instead
+    (its own facet's selection replaced, the other kept), and unselected facets count matches."""
+    chosen = {"objective": ["performance-engagement", "innovation-societale"], "region": ["11"]}
+    result = run(SearchParams(filters=chosen))
+    for name, items in result.facets.items():
+        for fc in items:
+            filters = {**chosen, name: [fc.code]} if name in chosen else chosen
+            extra = {} if name in chosen else {name: [fc.code]}
+            assert fc.count == run(SearchParams(filters={**filters, **extra})).count, (name, fc)
+    assert sum(fc.count for fc in result.facets["region"]) > result.count
 
 
 def test_deleted_fiches_leave_no_text_index_rows(base) -> None:

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from observatoire.platform.alliances.models import Alliance, FacetValue
+from observatoire.platform.alliances.models import Alliance
 
 
 class SearchBackend(Protocol):
@@ -31,12 +31,6 @@ class SearchBackend(Protocol):
 
     def forget(self, ids: Sequence[int]) -> None:
         """Drop the text index rows of deleted fiches."""
-
-    def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
-        """The ids of `queryset` (the search candidates), ascending."""
-
-    def within(self, rows: QuerySet[FacetValue]) -> Q:
-        """Keep the fiches that have one of these facet rows (the territory filter)."""
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         """A subquery yielding these ids, passed as one parameter (no limit on their number)."""

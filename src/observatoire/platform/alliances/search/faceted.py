@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances import facets, places, search
@@ -67,59 +67,57 @@ def base_queryset(include_synthetic: bool = False) -> QuerySet[Alliance]:
     return qs if include_synthetic else qs.filter(is_synthetic=False)
 
 
-def territory_rows(code: str) -> QuerySet[FacetValue] | None:
-    """Rows of the fiches located in `code` (down) or in any territory containing it (up); None
-    for France, which holds every fiche."""
+def territory_filter(code: str) -> Q | None:
+    """Keep the fiches located in `code` (down) or in any territory containing it (up); None for
+    France, which holds every fiche. Two subqueries, one per direction, so that each is one range
+    of the (code, facet, alliance) index (an OR inside one subquery defeats index-only scans)."""
     place = places.place(code)
     if not place.ancestors:
         return None
-    return FacetValue.objects.filter(
-        Q(facet=facets.PLACE, code=place.key)
-        | Q(facet=facets.OWN_TERRITORY, code__in=[place.key, *place.ancestors])
+    down = FacetValue.objects.filter(code=place.key, facet=facets.PLACE)
+    up = FacetValue.objects.filter(
+        code__in=[place.key, *place.ancestors], facet=facets.OWN_TERRITORY
+    )
+    return Q(id__in=down.values("alliance_id")) | Q(id__in=up.values("alliance_id"))
+
+
+def _has(name: str, codes: set[str]) -> Exists:
+    return Exists(
+        FacetValue.objects.filter(alliance_id=OuterRef("pk"), facet=name, code__in=sorted(codes))
     )
 
 
 def run(params: SearchParams, language: str = "fr") -> SearchResult:
-    """One page of results with the facet counts.
+    """One page of results with the facet counts, in four queries plus the page's fiches.
 
-    The text and territory filters run once in the database and give the candidates (ids);
-    every later query starts from those ids, so the full-text match is never evaluated twice.
+    1. The candidates (text and territory), each with one flag per selected facet: whether it has
+       one of that facet's chosen codes. The full-text match runs once.
+    2. In Python: the matches have every flag; a candidate missing exactly one selected facet
+       counts towards that facet only (its counts ignore their own selection).
+    3. All facet counts in one grouped query: every facet over the matches, plus each selected
+       facet over its near-misses.
     """
     backend = search.backend()
-    base = backend.filter(base_queryset(params.include_synthetic), params.q)
-    rows = territory_rows(params.territory) if params.territory else None
-    if rows is not None:
-        base = base.filter(backend.within(rows))
+    base = base_queryset(params.include_synthetic)
+    # The territory first: SQLite then drives the text match from the (smaller) territory list.
+    where = territory_filter(params.territory) if params.territory else None
+    if where is not None:
+        base = base.filter(where)
+    base = backend.filter(base, params.q)
     selected = {name: set(codes) for name, codes in params.filters.items() if codes}
-    candidates = backend.ids(base)  # ascending: index locality in the queries below
-    # For each selected facet, which candidates have one of its chosen codes (few ids back).
-    having = {
-        name: set(
-            FacetValue.objects.filter(
-                alliance_id__in=backend.id_set(candidates), facet=name, code__in=list(codes)
-            ).values_list("alliance_id", flat=True)
-        )
-        for name, codes in selected.items()
-    }
-    matching = [i for i in candidates if all(i in ids for ids in having.values())]
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for name in selected:
-        others = [ids for other, ids in having.items() if other != name]
-        pool = [i for i in candidates if all(i in ids for ids in others)]
-        counts[name] = dict(
-            FacetValue.objects.filter(alliance_id__in=backend.id_set(pool), facet=name)
-            .values_list("code")
-            .annotate(n=Count("id"))
-        )
-    if matching:
-        unselected = (
-            FacetValue.objects.filter(alliance_id__in=backend.id_set(matching))
-            .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY, *selected])
-            .values_list("facet", "code")
-            .annotate(n=Count("id"))
-        )
-        for facet, code, n in unselected:
-            counts[facet][code] = n
+    names = list(selected)
+    flags = {f"has_{i}": _has(name, selected[name]) for i, name in enumerate(names)}
+    rows = base.order_by().annotate(**flags).values_list("id", *flags)
+    matching: list[int] = []
+    near: dict[str, list[int]] = {name: [] for name in names}
+    for pk, *has in rows:
+        missing = [name for name, ok in zip(names, has, strict=True) if not ok]
+        if not missing:
+            matching.append(pk)
+        elif len(missing) == 1:
+            near[missing[0]].append(pk)
+    matching.sort()  # ascending: index locality in the queries below
+    counts = _counts(backend, matching, near)
     offset = (params.page - 1) * params.per_page
     page = Alliance.objects.filter(id__in=backend.id_set(matching))
     ids = backend.ranked_ids(
@@ -132,6 +130,35 @@ def run(params: SearchParams, language: str = "fr") -> SearchResult:
         alliances=[by_id[i] for i in ids if i in by_id],
         facets=_facet_list(counts, selected, language),
     )
+
+
+def _counts(
+    backend: search.SearchBackend, matching: list[int], near: dict[str, list[int]]
+) -> dict[str, dict[str, int]]:
+    """(facet, code) counts: every search facet over the matches, and each selected facet also
+    over the fiches that miss only it, summed; one query (UNION ALL of grouped parts)."""
+    parts = []
+    if matching:
+        parts.append(
+            FacetValue.objects.filter(alliance_id__in=backend.id_set(matching))
+            .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY])
+            .values_list("facet", "code")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    parts += [
+        FacetValue.objects.filter(alliance_id__in=backend.id_set(sorted(ids)), facet=name)
+        .values_list("facet", "code")
+        .annotate(n=Count("id"))
+        .order_by()
+        for name, ids in near.items()
+        if ids
+    ]
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    if parts:
+        for facet, code, n in parts[0].union(*parts[1:], all=True):
+            counts[facet][code] = counts[facet].get(code, 0) + n
+    return counts
 
 
 def _facet_list(

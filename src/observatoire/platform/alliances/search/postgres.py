@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import CombinedExpression, RawSQL
 
 from observatoire.platform.alliances import text
-from observatoire.platform.alliances.models import Alliance, FacetValue
+from observatoire.platform.alliances.models import Alliance
 
 CONFIG = "french_unaccent"
-_MATERIALISE = 5000  # territory lists up to this long are passed as an array (see `within`)
 
 
 def tsquery(query: str) -> SearchQuery | None:
@@ -53,21 +51,6 @@ class PostgresBackend:
 
     def forget(self, ids: Sequence[int]) -> None:
         """Nothing to do: the vector is a column of the deleted row."""
-
-    def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
-        # PostgreSQL estimates a prefix tsquery at a fraction of its real matches and then probes
-        # the territory rows once per match (nested loop); hashing them is several times faster.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_nestloop = off")
-            return sorted(queryset.order_by().values_list("id", flat=True))
-
-    def within(self, rows: QuerySet[FacetValue]) -> Q:
-        # A short list is materialised first: PostgreSQL underestimates prefix tsquery matches
-        # and would probe the facet index once per text match, where it hashes an array of ids.
-        ids = list(rows.values_list("alliance_id", flat=True)[: _MATERIALISE + 1])
-        if len(ids) > _MATERIALISE:
-            return Q(id__in=rows.values("alliance_id"))
-        return Q(id__in=self.id_set(sorted(set(ids))))
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])

@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from observatoire.platform.alliances import text
-from observatoire.platform.alliances.models import Alliance, FacetValue
+from observatoire.platform.alliances.models import Alliance
 
 TABLE = "alliances_fts"  # created by migration 0002_search
 # Column weights, in the order of the columns: title, summary, description, partners.
@@ -77,12 +77,6 @@ class Fts5Backend:
     def forget(self, ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(i,) for i in ids])
-
-    def ids(self, queryset: QuerySet[Alliance]) -> list[int]:
-        return sorted(queryset.order_by().values_list("id", flat=True))
-
-    def within(self, rows: QuerySet[FacetValue]) -> Q:
-        return Q(id__in=rows.values("alliance_id"))
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
