@@ -13,15 +13,19 @@ step, reproducing the branch of R's ``svyrecvar`` that handles ``design$postStra
   QR is that of the auxiliaries times √(old weight) and w = g √(old weight);
 - `Trimming`: no change (R's ``trimWeights`` leaves the variance formula alone).
 
-Every adjustment is one pass reading the scores and one writing the residuals (sparse or dense
-products prepared at calibration time). Scores of rows with zero weight are zero; they are left
-out of the cell means where R would divide 0 by 0.
+Every adjustment has the low-rank form x − P·Φ(M·x) (`LowRank`): a gather M summing rows into
+a few cells (or onto the calibration basis), a small kernel Φ on cell values and a scatter P
+spreading them back to rows. `adjust` is one pass reading the scores and one writing the
+residuals; `low_rank` hands the three parts to variance code that works on cell-level sufficient
+statistics instead (`combined_low_rank` chains the steps of a design). Scores of rows with zero
+weight are zero; they are left out of the cell means where R would divide 0 by 0.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -58,6 +62,81 @@ def _scatter(codes: np.ndarray, size: int, values: np.ndarray) -> sparse.csr_mat
     return sparse.csr_matrix((values, codes, np.arange(n + 1)), shape=(n, size), dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class LowRank:
+    """An adjustment as x − scatter · kernel(gather · x).
+
+    `gather` (cells × n) and `scatter` (n × cells) are SciPy sparse or dense arrays; `kernel`
+    maps (cells × k) cell sums to the (cells × k) values the scatter spreads back to rows.
+    """
+
+    gather: Any
+    scatter: Any
+    kernel: Callable[[np.ndarray], np.ndarray]
+
+    @property
+    def size(self) -> int:
+        return int(self.gather.shape[0])
+
+    def adjust(self, scores: np.ndarray) -> np.ndarray:
+        x = _as_matrix(scores)
+        fitted = self.scatter @ self.kernel(np.asarray(self.gather @ x))
+        return _residual(x, np.asarray(fitted), scores)
+
+
+def _stack(parts: Sequence[Any], horizontal: bool) -> Any:
+    """Dense parts stacked as a dense array, anything sparse as a CSR matrix."""
+    if not any(sparse.issparse(part) for part in parts):
+        return np.hstack(parts) if horizontal else np.vstack(parts)
+    stacked = sparse.hstack(parts) if horizontal else sparse.vstack(parts)
+    return sparse.csr_matrix(stacked)
+
+
+def combined_low_rank(adjustments: Sequence[Any], n: int) -> LowRank | None:
+    """The low-rank form of adjustments applied in turn, or None if one has none.
+
+    With cells values G_i = Φ_i(M_i·x_i) and x_i = x − Σ_{j<i} P_j·G_j, the chain is
+    x − [P_1 … P_r]·G where G_i = Φ_i(M_i·x − Σ_{j<i} (M_i·P_j)·G_j): the small matrices M_i·P_j
+    are computed once, so the kernel of the chain still works on cell values only.
+    Adjustments that leave scores unchanged (trimming) have no cells and drop out; `n` is the
+    number of rows (for a chain without cells).
+    """
+    parts: list[LowRank] = []
+    for adjustment in adjustments:
+        form = getattr(adjustment, "low_rank", None)
+        if form is None:
+            return None
+        part = form()
+        if part is not None:
+            parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    bounds = np.cumsum([0, *(part.size for part in parts)])
+    cross = [
+        [_dense(part.gather @ earlier.scatter) for earlier in parts[:i]]
+        for i, part in enumerate(parts)
+    ]
+
+    def kernel(cells: np.ndarray) -> np.ndarray:
+        values: list[np.ndarray] = []
+        for i, part in enumerate(parts):
+            own = cells[bounds[i] : bounds[i + 1]]
+            for product, earlier in zip(cross[i], values, strict=True):
+                own = own - product @ earlier
+            values.append(part.kernel(own))
+        return np.vstack(values) if values else cells
+
+    if not parts:
+        return LowRank(sparse.csr_matrix((0, n)), sparse.csr_matrix((n, 0)), kernel)
+    gather = _stack([part.gather for part in parts], horizontal=False)
+    scatter = _stack([part.scatter for part in parts], horizontal=True)
+    return LowRank(gather, scatter, kernel)
+
+
+def _dense(matrix: Any) -> np.ndarray:
+    return np.asarray(matrix.toarray() if sparse.issparse(matrix) else matrix)
+
+
 class PostStratification:
     """Residuals on post-stratification cells (R's ordinary ``postStratify`` branch):
     x − w · (Σ_cell x·w_old/w) / Σ_cell w_old."""
@@ -79,10 +158,15 @@ class PostStratification:
         self.to_rows = _scatter(codes, cells, new)
         self.diagnostics = diagnostics
 
+    def kernel(self, cells: np.ndarray) -> np.ndarray:
+        """Old-weighted cell means of x/w from the cell sums."""
+        return cells * self.cell_scale
+
+    def low_rank(self) -> LowRank:
+        return LowRank(self.to_cells, self.to_rows, self.kernel)
+
     def adjust(self, scores: np.ndarray) -> np.ndarray:
-        x = _as_matrix(scores)
-        means = np.asarray(self.to_cells @ x) * self.cell_scale
-        return _residual(x, self.to_rows @ means, scores)
+        return self.low_rank().adjust(scores)
 
 
 @dataclass(frozen=True)
@@ -127,9 +211,8 @@ class Raking:
         ]
         self.category_counts = [matrix @ self.counts for matrix in self.to_categories]
 
-    def adjust(self, scores: np.ndarray) -> np.ndarray:
-        x = _as_matrix(scores)
-        cell_y = np.asarray(self.to_cells @ x)
+    def kernel(self, cell_y: np.ndarray) -> np.ndarray:
+        """The backfitting sweeps on the joint cells' sums of x / w₀: each cell's total shift."""
         shift = np.zeros_like(cell_y)
         counts = self.counts[:, None]
         for _ in range(RAKING_SWEEPS):
@@ -139,7 +222,13 @@ class Raking:
                 per_cell = safe_divide(cell_y - counts * shift, step.g[:, None])
                 means = safe_divide(np.asarray(to_categories @ per_cell), sizes[:, None])
                 shift += step.g[:, None] * means[step.category]
-        return _residual(x, self.to_rows @ shift, scores)
+        return shift
+
+    def low_rank(self) -> LowRank:
+        return LowRank(self.to_cells, self.to_rows, self.kernel)
+
+    def adjust(self, scores: np.ndarray) -> np.ndarray:
+        return self.low_rank().adjust(scores)
 
 
 class Regression:
@@ -161,9 +250,16 @@ class Regression:
         self.expand = basis
         self.diagnostics = diagnostics
 
+    @staticmethod
+    def kernel(cells: np.ndarray) -> np.ndarray:
+        """Coordinates on the orthonormal basis need no further map."""
+        return cells
+
+    def low_rank(self) -> LowRank:
+        return LowRank(self.project.T, self.expand, self.kernel)
+
     def adjust(self, scores: np.ndarray) -> np.ndarray:
-        x = _as_matrix(scores)
-        return _residual(x, self.expand @ (self.project.T @ x), scores)
+        return self.low_rank().adjust(scores)
 
 
 class Trimming:
@@ -173,6 +269,10 @@ class Trimming:
 
     def __init__(self, diagnostics: CalibrationDiagnostics) -> None:
         self.diagnostics = diagnostics
+
+    def low_rank(self) -> None:
+        """No cells: trimming leaves the scores alone."""
+        return None
 
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         return scores
