@@ -16,10 +16,17 @@ of each stage is computed once per design and shared by its domains and calibrat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from observatoire.survey.calibrated_variance import (
+    CalibratedStage,
+    calibrated_stage,
+    calibrated_variances,
+)
+from observatoire.survey.calibration.adjustments import combined_low_rank
 from observatoire.survey.design import Design, first_rows
 from observatoire.survey.errors import SurveyError
 
@@ -251,10 +258,33 @@ def domain_variances(
         block[rows, :, member] = values
         return block.reshape(design.n, width)
 
+    if partition is None:
+        in_domains = domain_weights != 0
+        membership = in_domains.sum(axis=1)
+        if membership.max(initial=0) <= 1:
+            partition = np.where(membership == 1, in_domains.argmax(axis=1), -1)
     if partition is not None:
         rows = np.flatnonzero(partition >= 0)
         member = partition[rows]
         weight_in_domain = domain_weights[rows, member][:, None]
+    if (
+        design.calibrations
+        and single_stage
+        and partition is not None
+        and (not covariance or n_domains == 1)
+    ):
+        stage = _calibrated_stage(design)
+        if stage is not None:
+            return calibrated_variances(
+                stage,
+                y,
+                domain_weights,
+                partition,
+                centres,
+                scales,
+                covariance=covariance,
+                overwrite=overwrite,
+            )
     if design.calibrations or not single_stage:
         if covariance:
             stacked = scores(slice(0, k))
@@ -271,17 +301,10 @@ def domain_variances(
     structure = shared.stage
     n_strata = structure.n_h.shape[0]
     per_domain = design.lonely_psu == "average"
-    if not covariance and not per_domain and structure.to_units is None:
-        if partition is None:
-            in_domains = domain_weights != 0
-            membership = in_domains.sum(axis=1)
-            if membership.max(initial=0) <= 1:
-                partition = np.where(membership == 1, in_domains.argmax(axis=1), -1)
-        if partition is not None:  # one row, one unit, one domain: a single pass
-            workspace = y if overwrite else y.copy()
-            return _partition_variances(
-                shared, workspace, domain_weights, partition, centres, scales
-            )
+    one_pass = not covariance and not per_domain and structure.to_units is None
+    if one_pass and partition is not None:  # one row, one unit, one domain: a single pass
+        workspace = y if overwrite else y.copy()
+        return _partition_variances(shared, workspace, domain_weights, partition, centres, scales)
     units, totals, sums, weights, corrections = [], [], [], [], []
     for d in range(n_domains):
         layout = (
@@ -333,6 +356,34 @@ def domain_variances(
             full[:, d, :, e] = block
             full[:, e, :, d] = block.T
     return full.reshape(k * n_domains, k * n_domains)
+
+
+def _calibrated_stage(design: Design) -> CalibratedStage | None:
+    """The low-rank products of the design's calibrations (None if one has no low-rank form),
+    cached in the shared structure for the latest calibration chain asked for."""
+    key = (design.calibrations, design.lonely_psu)
+    cached = design.structure.get("calibrated")
+    if cached is not None and _same_chain(cached[0], key):
+        result: CalibratedStage | None = cached[1]
+        return result
+    low_rank = combined_low_rank(design.calibrations, design.n)
+    stage = None
+    if low_rank is not None:
+        stage = calibrated_stage(
+            _layout(design, 0, np.ones(design.n), _present_rows(design)), low_rank
+        )
+    design.structure["calibrated"] = (key, stage)
+    return stage
+
+
+def _same_chain(first: tuple[Any, str], second: tuple[Any, str]) -> bool:
+    """The same adjustment objects (identity, not equality) and lonely-PSU policy."""
+    (chain, policy), (other, other_policy) = first, second
+    return (
+        policy == other_policy
+        and len(chain) == len(other)
+        and all(a is b for a, b in zip(chain, other, strict=True))
+    )
 
 
 def _partition_variances(

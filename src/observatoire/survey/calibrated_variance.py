@@ -1,0 +1,254 @@
+"""Variances of domain means and totals on a calibrated one-stage design, from cell statistics.
+
+Calibration residualises the scores: x̃ = x − P·G with G = Φ(M·x) (cells × k), the low-rank form
+of the design's adjustments (`calibration.adjustments.combined_low_rank`). With unit totals
+T = U·x, unit weights ω, stratum sums S·T and their factors c_h (`linearization._Layout`), the
+one-stage variance of each column total of x̃ is
+
+    Σ_u ω_u (T − V·G)²_u − Σ_h c_h (S·T − S·V·G)²_h                        (V = U·P)
+  = Σ_u ω_u T_u² − 2 Σ_l R_l G_l + Gᵀ·Λ·G − Σ_h c_h (S·T − S·V·G)²_h
+
+with R = Vᵀ·Ω·T and Λ = Vᵀ·Ω·V (cells × cells). The scores of domain means and totals,
+x = 1_d·w·(y − c)/s, are nonzero on one domain per row, so every term is a sum over the rows of
+one (rows × variables) array, grouped by (cell, domain), (stratum, domain) or domain: a few
+sequential passes whatever the number of domains or cells, instead of adjusting and reducing an
+n × (variables × domains) score matrix. Units that are not rows are handled through their
+(unit, domain) totals. The result equals `linearization.total_variance` on the materialised
+scores (up to rounding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import sparse
+
+from observatoire.survey.calibration.adjustments import LowRank
+
+if TYPE_CHECKING:
+    from observatoire.survey.linearization import _Layout
+
+
+def _dense(matrix: Any) -> np.ndarray:
+    return np.asarray(matrix.toarray() if sparse.issparse(matrix) else matrix)
+
+
+def _variable_major(sums: np.ndarray, size: int, n_domains: int) -> np.ndarray:
+    """(size·D, J) sums keyed (group, domain) → (size, J·D), columns variable-major."""
+    width = sums.shape[1]
+    return sums.reshape(size, n_domains, width).transpose(0, 2, 1).reshape(size, width * n_domains)
+
+
+def _group(
+    keys: np.ndarray, size: int, values: np.ndarray, data: np.ndarray | None = None
+) -> np.ndarray:
+    """Σ data_i·values_i by key, (size, J): one sequential read of `values` (a compressed
+    column matrix with one entry per row)."""
+    count = keys.shape[0]
+    weights = np.ones(count) if data is None else data
+    matrix = sparse.csc_matrix((weights, keys, np.arange(count + 1)), shape=(size, count))
+    return np.asarray(matrix @ values)
+
+
+def _by_domain(matrix: Any, member: np.ndarray, n_domains: int, values: np.ndarray) -> np.ndarray:
+    """(L, J·D) sums Σ_{i in domain d} matrix[l, i]·values[i, j] for an (L × rows) matrix.
+
+    A sparse matrix is re-keyed to rows (l, d) in compressed-column form, so that one product
+    reads `values` once, in order; a dense one (a regression basis) is multiplied domain by
+    domain.
+    """
+    size, width = matrix.shape[0], values.shape[1]
+    if sparse.issparse(matrix):
+        columns = sparse.csc_matrix(matrix)
+        owner = np.repeat(member, np.diff(columns.indptr))
+        keyed = sparse.csc_matrix(
+            (columns.data, columns.indices * n_domains + owner, columns.indptr),
+            shape=(size * n_domains, matrix.shape[1]),
+        )
+        return _variable_major(np.asarray(keyed @ values), size, n_domains)
+    result = np.empty((size, n_domains, width))
+    for d in range(n_domains):
+        inside = member == d
+        result[:, d] = np.asarray(matrix)[:, inside] @ values[inside]
+    return result.transpose(0, 2, 1).reshape(size, width * n_domains)
+
+
+_BLOCK_ROWS = 1 << 16
+
+
+@dataclass(frozen=True)
+class CalibratedStage:
+    """What the variance needs of a calibrated one-stage design, whatever the scores."""
+
+    layout: _Layout
+    low_rank: LowRank
+    spread: Any  # V = U·P, (units × cells)
+    weighted_spread: sparse.csc_matrix | np.ndarray  # (Ω·V)ᵀ, (cells × units)
+    gram: np.ndarray  # Λ = Vᵀ·Ω·V
+    stratum_spread: np.ndarray  # S·V, (strata × cells)
+    correction: np.ndarray  # (strata,) c_h: the weight of a stratum's squared sum
+
+
+def calibrated_stage(layout: _Layout, low_rank: LowRank) -> CalibratedStage:
+    """The design-level products of `calibrated_variances` (computed once per design)."""
+    structure = layout.stage
+    omega = layout.unit_weight
+    scatter = low_rank.scatter
+    spread = scatter if structure.to_units is None else structure.to_units @ scatter
+    if sparse.issparse(spread):
+        weighted = sparse.csc_matrix(sparse.csr_matrix(spread).T @ sparse.diags(omega))
+        gram = _dense(weighted @ spread)
+    else:
+        weighted = np.ascontiguousarray((spread * omega[:, None]).T)
+        gram = weighted @ spread
+    n_strata = structure.n_h.shape[0]
+    factor_h = np.bincount(structure.unit_stratum, weights=omega, minlength=n_strata)
+    return CalibratedStage(
+        layout=layout,
+        low_rank=low_rank,
+        spread=spread,
+        weighted_spread=weighted,
+        gram=gram,
+        stratum_spread=_dense(structure.to_strata @ spread),
+        correction=np.where(layout.centre, factor_h / structure.n_h**2, 0.0),
+    )
+
+
+def _domain_scores(
+    y: np.ndarray,
+    rows: np.ndarray,
+    member: np.ndarray,
+    domain_weights: np.ndarray,
+    centres: np.ndarray,
+    scales: np.ndarray,
+    overwrite: bool,
+) -> np.ndarray:
+    """w (y − c_d) / s_d for the rows of a domain, each in its own domain's columns (rows × J),
+    a block of rows at a time so that the per-row centres and scales stay small."""
+    whole = rows.shape[0] == y.shape[0]
+    values = y if whole and overwrite else np.empty((rows.shape[0], y.shape[1]))
+    uniform = bool(np.all(scales == scales[:1]))  # one scale per domain (means, totals)
+    for start in range(0, rows.shape[0], _BLOCK_ROWS):
+        part = slice(start, start + _BLOCK_ROWS)
+        domain = member[part]
+        out = values[part]
+        np.subtract(y[part] if whole else y[rows[part]], centres.T[domain], out=out)
+        weight = domain_weights[rows[part], domain]
+        if uniform:
+            out *= (weight / scales[0, domain])[:, None]
+        else:
+            out *= weight[:, None] / scales.T[domain]
+    return values
+
+
+def _group_products(
+    stage: CalibratedStage, group: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group of units g: Vᵀ·Ω·V over its units (g, L, L) and their stratum sums of V
+    (g, H, L); `group` gives each unit's group (`size` of them)."""
+    structure = stage.layout.stage
+    spread, weighted = stage.spread, stage.weighted_spread
+    cells = weighted.shape[0]
+    n_strata = structure.n_h.shape[0]
+    strata = _group_matrix(structure.unit_stratum * size + group, n_strata * size)
+    sums = _dense(strata @ spread).reshape(n_strata, size, cells).transpose(1, 0, 2)
+    if isinstance(weighted, sparse.csc_matrix):
+        owner = np.repeat(group, np.diff(weighted.indptr))
+        keyed = sparse.csc_matrix(
+            (weighted.data, weighted.indices * size + owner, weighted.indptr),
+            shape=(cells * size, weighted.shape[1]),
+        )
+        grams = _dense(keyed @ spread).reshape(cells, size, cells).transpose(1, 0, 2)
+        return grams, sums
+    grams = np.empty((size, cells, cells))
+    for g in range(size):
+        inside = group == g
+        grams[g] = weighted[:, inside] @ spread[inside]
+    return grams, sums
+
+
+def _group_matrix(keys: np.ndarray, size: int) -> sparse.csc_matrix:
+    """(size × len(keys)) 0/1 matrix summing columns by key."""
+    count = keys.shape[0]
+    return sparse.csc_matrix((np.ones(count), keys, np.arange(count + 1)), shape=(size, count))
+
+
+def calibrated_variances(
+    stage: CalibratedStage,
+    y: np.ndarray,
+    domain_weights: np.ndarray,
+    partition: np.ndarray,
+    centres: np.ndarray,
+    scales: np.ndarray,
+    *,
+    covariance: bool = False,
+    overwrite: bool = False,
+) -> np.ndarray:
+    """Variances (J·D,) of the totals of the adjusted scores of w·1_d·(y_j − c_jd) / s_jd,
+    variable-major, for disjoint domains (`partition`: the domain of each row, −1 for none),
+    or with `covariance` and one domain their (J, J) covariance. `overwrite` lets it use `y`
+    as workspace."""
+    structure = stage.layout.stage
+    n_domains = domain_weights.shape[1]
+    if covariance and n_domains != 1:
+        raise ValueError("covariances across domains need the score matrix")
+    k = y.shape[1]
+    rows = np.flatnonzero(partition >= 0)
+    member = partition[rows]
+    whole = rows.shape[0] == y.shape[0]
+    values = _domain_scores(y, rows, member, domain_weights, centres, scales, overwrite)
+    gather = stage.low_rank.gather if whole else stage.low_rank.gather[:, rows]
+    adjusted = stage.low_rank.kernel(_by_domain(gather, member, n_domains, values))  # G = Φ(M·x)
+
+    n_units = structure.unit_first.shape[0]
+    if structure.to_units is None:  # rows are units: (unit, domain) pairs are the rows
+        pair_unit, pair_domain, totals = rows, member, values
+        unit_group = np.full(n_units, n_domains)
+        unit_group[rows] = member
+        grams, stratum_spread = _group_products(stage, unit_group, n_domains + 1)
+        others = [[g for g in range(n_domains + 1) if g != d] for d in range(n_domains)]
+        outside = [(grams[g].sum(axis=0), stratum_spread[g].sum(axis=0)) for g in others]
+    else:
+        key = structure.units[rows] * n_domains + member
+        seen = np.zeros(n_units * n_domains, dtype=bool)
+        seen[key] = True
+        pair_key = np.flatnonzero(seen)
+        pair_unit, pair_domain = pair_key // n_domains, pair_key % n_domains
+        index = np.cumsum(seen) - 1
+        totals = _group(index[key], pair_key.shape[0], values)
+        outside = []
+        for d in range(n_domains):
+            grams, stratum_spread = _group_products(
+                stage, (~seen.reshape(n_units, n_domains)[:, d]).astype(np.int64), 2
+            )
+            outside.append((grams[1], stratum_spread[1]))
+    omega = stage.layout.unit_weight
+    n_strata = structure.n_h.shape[0]
+    result = np.empty((k, n_domains))
+    for d in range(n_domains):
+        fitted = adjusted[:, d::n_domains]
+        if n_domains == 1 and pair_unit.shape[0] == n_units:  # every unit, in order
+            units, residual = pair_unit, totals - stage.spread @ fitted
+        else:
+            own = np.flatnonzero(pair_domain == d)
+            units = pair_unit[own]
+            residual = totals[own] - stage.spread[units] @ fitted
+        gram, spread_sums = outside[d]
+        stratum_sums = (
+            _group(structure.unit_stratum[units], n_strata, residual) - spread_sums @ fitted
+        )
+        if covariance:
+            root = residual * np.sqrt(omega[units])[:, None]
+            return np.asarray(
+                root.T @ root
+                + fitted.T @ (gram @ fitted)
+                - (stratum_sums.T * stage.correction) @ stratum_sums
+            )
+        result[:, d] = (
+            omega[units] @ np.square(residual)
+            + np.einsum("lj,lj->j", fitted, gram @ fitted)
+            - stage.correction @ np.square(stratum_sums)
+        )
+    return result.reshape(-1)
