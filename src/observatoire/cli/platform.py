@@ -43,8 +43,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads per worker process.")] = 4,
 ) -> None:
-    """Serve the platform with gunicorn (stateless workers)."""
+    """Serve the platform with gunicorn (stateless workers).
+
+    Threaded workers keep HTTP connections alive (a sync worker closes each one after a single
+    response) and overlap a request's database waits with another's work; the application is
+    loaded once before forking, so the workers share its memory and start at once.
+    """
     from gunicorn.app.wsgiapp import WSGIApplication
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
@@ -54,6 +60,10 @@ def serve(
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("keepalive", 5)
+            self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", "-")
 
         def load_wsgiapp(self):
