@@ -5,8 +5,8 @@
 
 Builds (or reuses) a throwaway instance holding N synthetic fiches (seeded), measures p50/p95 of
 representative queries (text + two facets + a territory) through the search service, then serves
-the instance with `observatoire serve` (gunicorn, 2 workers) and drives `GET /api/alliances` with
-Debian's `wrk` on loopback for a bounded time. Prints a Markdown table.
+the instance with `observatoire serve` (gunicorn, 2 threaded workers) and drives `GET
+/api/alliances` with Debian's `wrk` on loopback for a bounded time. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -93,9 +93,11 @@ def _setup(fiches: int) -> None:
         print(f"generation: {time.perf_counter() - start:.0f} s", file=sys.stderr)
         from django.db import connection
 
-        if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give later
+        if connection.vendor == "postgresql":
+            # As autovacuum does after bulk inserts (PostgreSQL 13+): fresh statistics, and a
+            # visibility map, without which no scan of the facet table can be index-only.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
 
 
 def _latencies(rounds: int) -> tuple[float, float, list[int]]:
