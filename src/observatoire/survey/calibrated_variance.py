@@ -1,20 +1,20 @@
 """Variances of domain means and totals on a calibrated one-stage design, from cell statistics.
 
 Calibration residualises the scores: x̃ = x − P·G with G = Φ(M·x) (cells × k), the low-rank form
-of the design's adjustments (`calibration.adjustments.combined_low_rank`). With unit totals
-T = U·x, unit weights ω, stratum sums S·T and their factors c_h (`linearization._Layout`), the
-one-stage variance of each column total of x̃ is
+of the design's adjustments (`calibration.adjustments.combined_low_rank`). The scores of domain
+means and totals, x = 1_d·w·(y − c)/s, are nonzero on one domain per row, so with unit totals
+T = U·x, V = U·P, unit weights ω, strata sums S and their factors c_h (`linearization._Layout`),
+the one-stage variance of column (j, d) splits into the units with rows in d and the others:
 
-    Σ_u ω_u (T − V·G)²_u − Σ_h c_h (S·T − S·V·G)²_h                        (V = U·P)
-  = Σ_u ω_u T_u² − 2 Σ_l R_l G_l + Gᵀ·Λ·G − Σ_h c_h (S·T − S·V·G)²_h
+    Σ_{u in d} ω_u (T_u − V_u·G)² + Gᵀ·Λ_{not d}·G − Σ_h c_h (S·T̃)²_h,
+    Λ_{not d} = Σ_{u not in d} ω_u V_uᵀ·V_u,   S·T̃ = S_d·(T − V·G) − S_{not d}·V·G.
 
-with R = Vᵀ·Ω·T and Λ = Vᵀ·Ω·V (cells × cells). The scores of domain means and totals,
-x = 1_d·w·(y − c)/s, are nonzero on one domain per row, so every term is a sum over the rows of
-one (rows × variables) array, grouped by (cell, domain), (stratum, domain) or domain: a few
-sequential passes whatever the number of domains or cells, instead of adjusting and reducing an
-n × (variables × domains) score matrix. Units that are not rows are handled through their
-(unit, domain) totals. The result equals `linearization.total_variance` on the materialised
-scores (up to rounding).
+The first term needs the in-domain residuals, one (rows × variables) array for all domains
+(each row is residualised with its own domain's cell values); the others are cell-level
+products computed per group of units. No term is a difference of large sums, so the result
+keeps the accuracy of `linearization.total_variance` on the materialised n × (variables ×
+domains) scores even for variables the calibration reproduces (standard errors near zero),
+at the cost of a few sequential passes over the rows whatever the number of domains or cells.
 """
 
 from __future__ import annotations
@@ -86,8 +86,6 @@ class CalibratedStage:
     low_rank: LowRank
     spread: Any  # V = U·P, (units × cells)
     weighted_spread: sparse.csc_matrix | np.ndarray  # (Ω·V)ᵀ, (cells × units)
-    gram: np.ndarray  # Λ = Vᵀ·Ω·V
-    stratum_spread: np.ndarray  # S·V, (strata × cells)
     correction: np.ndarray  # (strata,) c_h: the weight of a stratum's squared sum
 
 
@@ -99,10 +97,8 @@ def calibrated_stage(layout: _Layout, low_rank: LowRank) -> CalibratedStage:
     spread = scatter if structure.to_units is None else structure.to_units @ scatter
     if sparse.issparse(spread):
         weighted = sparse.csc_matrix(sparse.csr_matrix(spread).T @ sparse.diags(omega))
-        gram = _dense(weighted @ spread)
     else:
         weighted = np.ascontiguousarray((spread * omega[:, None]).T)
-        gram = weighted @ spread
     n_strata = structure.n_h.shape[0]
     factor_h = np.bincount(structure.unit_stratum, weights=omega, minlength=n_strata)
     return CalibratedStage(
@@ -110,8 +106,6 @@ def calibrated_stage(layout: _Layout, low_rank: LowRank) -> CalibratedStage:
         low_rank=low_rank,
         spread=spread,
         weighted_spread=weighted,
-        gram=gram,
-        stratum_spread=_dense(structure.to_strata @ spread),
         correction=np.where(layout.centre, factor_h / structure.n_h**2, 0.0),
     )
 
@@ -152,6 +146,18 @@ def _group_products(
     spread, weighted = stage.spread, stage.weighted_spread
     cells = weighted.shape[0]
     n_strata = structure.n_h.shape[0]
+    if isinstance(weighted, sparse.csc_matrix) and np.all(np.diff(weighted.indptr) == 1):
+        # one cell per unit (post-stratification, raking): each group's Vᵀ·Ω·V is diagonal
+        cell, value = weighted.indices, sparse.csr_matrix(spread).data
+        diagonal = np.bincount(
+            group * cells + cell, weights=weighted.data * value, minlength=size * cells
+        ).reshape(size, cells)
+        sums = np.bincount(
+            (group * n_strata + structure.unit_stratum) * cells + cell,
+            weights=value,
+            minlength=size * n_strata * cells,
+        ).reshape(size, n_strata, cells)
+        return np.einsum("gl,lm->glm", diagonal, np.eye(cells)), sums
     strata = _group_matrix(structure.unit_stratum * size + group, n_strata * size)
     sums = _dense(strata @ spread).reshape(n_strata, size, cells).transpose(1, 0, 2)
     if isinstance(weighted, sparse.csc_matrix):
@@ -224,31 +230,63 @@ def calibrated_variances(
                 stage, (~seen.reshape(n_units, n_domains)[:, d]).astype(np.int64), 2
             )
             outside.append((grams[1], stratum_spread[1]))
-    omega = stage.layout.unit_weight
+    _subtract_fitted(stage, pair_unit, pair_domain, n_domains, adjusted, totals)
+    residual, weight = totals, stage.layout.unit_weight[pair_unit]
     n_strata = structure.n_h.shape[0]
-    result = np.empty((k, n_domains))
-    for d in range(n_domains):
+    stratum_key = structure.unit_stratum[pair_unit] * n_domains + pair_domain
+    stratum_sums = _variable_major(
+        _group(stratum_key, n_strata * n_domains, residual), n_strata, n_domains
+    )
+    outside_squares = np.empty((k, n_domains))
+    for d, (gram, spread_sums) in enumerate(outside):
         fitted = adjusted[:, d::n_domains]
-        if n_domains == 1 and pair_unit.shape[0] == n_units:  # every unit, in order
-            units, residual = pair_unit, totals - stage.spread @ fitted
-        else:
-            own = np.flatnonzero(pair_domain == d)
-            units = pair_unit[own]
-            residual = totals[own] - stage.spread[units] @ fitted
-        gram, spread_sums = outside[d]
-        stratum_sums = (
-            _group(structure.unit_stratum[units], n_strata, residual) - spread_sums @ fitted
+        stratum_sums[:, d::n_domains] -= spread_sums @ fitted
+        outside_squares[:, d] = np.einsum("lj,lj->j", fitted, gram @ fitted)
+    correction = stage.correction
+    if covariance:  # one domain
+        gram, _ = outside[0]
+        inside = np.zeros((k, k))
+        for start in range(0, residual.shape[0], _BLOCK_ROWS):
+            block = residual[start : start + _BLOCK_ROWS]
+            inside += (block * weight[start : start + _BLOCK_ROWS, None]).T @ block
+        return np.asarray(
+            inside + adjusted.T @ (gram @ adjusted) - (stratum_sums.T * correction) @ stratum_sums
         )
-        if covariance:
-            root = residual * np.sqrt(omega[units])[:, None]
-            return np.asarray(
-                root.T @ root
-                + fitted.T @ (gram @ fitted)
-                - (stratum_sums.T * stage.correction) @ stratum_sums
-            )
-        result[:, d] = (
-            omega[units] @ np.square(residual)
-            + np.einsum("lj,lj->j", fitted, gram @ fitted)
-            - stage.correction @ np.square(stratum_sums)
-        )
-    return result.reshape(-1)
+    inside = np.zeros((n_domains, k))
+    for start in range(0, residual.shape[0], _BLOCK_ROWS):
+        part = slice(start, start + _BLOCK_ROWS)
+        inside += _group(pair_domain[part], n_domains, np.square(residual[part]), weight[part])
+    return np.asarray(
+        inside.T.reshape(-1) + outside_squares.reshape(-1) - correction @ np.square(stratum_sums)
+    )
+
+
+def _subtract_fitted(
+    stage: CalibratedStage,
+    pair_unit: np.ndarray,
+    pair_domain: np.ndarray,
+    n_domains: int,
+    adjusted: np.ndarray,
+    totals: np.ndarray,
+) -> None:
+    """totals −= V·G restricted to each (unit, domain) pair's own domain, in place: the
+    residual unit totals inside the domains (a block of pairs at a time)."""
+    spread = stage.spread
+    every_unit = pair_unit.shape[0] == spread.shape[0]
+    rows = spread if every_unit else spread[pair_unit]
+    if not sparse.issparse(rows):
+        for d in range(n_domains):
+            own = pair_domain == d
+            totals[own] -= rows[own] @ adjusted[:, d::n_domains]
+        return
+    rows = sparse.csr_matrix(rows)
+    cells, width = adjusted.shape[0], adjusted.shape[1] // n_domains
+    keyed = sparse.csr_matrix(
+        (rows.data, rows.indices * n_domains + np.repeat(pair_domain, np.diff(rows.indptr)),
+         rows.indptr),
+        shape=(rows.shape[0], cells * n_domains),
+    )  # fmt: skip
+    stacked = adjusted.reshape(cells, width, n_domains).transpose(0, 2, 1).reshape(-1, width)
+    for start in range(0, totals.shape[0], _BLOCK_ROWS):
+        part = slice(start, start + _BLOCK_ROWS)
+        totals[part] -= keyed[part] @ stacked

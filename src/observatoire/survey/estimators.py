@@ -299,7 +299,14 @@ def _linear(
         vcov = design.replicates.variance(point(design.replicates.weights), estimate)
     elif covariance:
         vcov = domain_variances(
-            design, y, domain_w, centres, scales, covariance=True, overwrite=not deff
+            design,
+            y,
+            domain_w,
+            centres,
+            scales,
+            covariance=True,
+            overwrite=not deff,
+            partition=partition,
         )
     else:
         vcov = np.full((estimate.shape[0], estimate.shape[0]), np.nan)
