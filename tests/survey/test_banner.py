@@ -262,6 +262,7 @@ def _designs(frame: pl.DataFrame, raked: Design) -> dict[str, Design]:
         frame.with_columns(pl.lit(5000).alias("N")), strata="region", fpc="N"
     )
     ages = {"18-34": 0.28 * total, "35-59": 0.4 * total, "60+": 0.32 * total}
+    sexes = {"F": 0.52 * total, "H": 0.48 * total}
     return {
         "raked": raked,
         "plain": plain,
@@ -271,12 +272,23 @@ def _designs(frame: pl.DataFrame, raked: Design) -> dict[str, Design]:
         "linear": calibrate(plain, {"(Intercept)": total, "w": 1.3 * float(frame["w"].sum())}),
         "logit": calibrate(plain, margins={"age": ages}, method="logit", bounds=(0.5, 2.0)),
         "trimmed then raked": rake(trim(plain, upper=1.9), {"age": ages}),
+        "post-stratified then raked": rake(poststratify(plain, "age", ages), {"sexe": sexes}),
     }
 
 
 @pytest.mark.parametrize(
     "name",
-    ["raked", "plain", "fpc", "domain", "poststratified", "linear", "logit", "trimmed then raked"],
+    [
+        "raked",
+        "plain",
+        "fpc",
+        "domain",
+        "poststratified",
+        "linear",
+        "logit",
+        "trimmed then raked",
+        "post-stratified then raked",
+    ],
 )
 def test_sufficient_statistics_equal_scores_through_total_variance(
     frame: pl.DataFrame, raked: Design, name: str, monkeypatch: pytest.MonkeyPatch
@@ -284,9 +296,10 @@ def test_sufficient_statistics_equal_scores_through_total_variance(
     design = _designs(frame, raked)[name]
     low_rank = variance._low_rank(design)
     assert variance._fast_path_applies(design) and low_rank is not None
-    # raking, post-stratification and no calibration go through atoms; GREG and logit by rows
+    # one calibration cell per row (raking, post-stratification, none) goes through atoms;
+    # GREG, logit and chains of two calibrations by rows
     one_cell = variance._one_cell_per_row(low_rank, design.n)
-    assert (one_cell is None) == (name in ("linear", "logit"))
+    assert (one_cell is None) == (name in ("linear", "logit", "post-stratified then raked"))
     fast = banner(design, QUESTIONS, ["age", "sexe"]).table
     monkeypatch.setattr(variance, "_fast_path_applies", lambda design: False)
     slow = banner(design, QUESTIONS, ["age", "sexe"]).table

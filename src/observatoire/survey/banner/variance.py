@@ -7,8 +7,8 @@ x = w·1[column]·(y − estimate)/base. Two ways to get their variances, with t
   `linearization.total_variance`, which knows every design (clusters, stages, fpc, lonely PSUs,
   replicate weights, any calibration). Its cost grows as rows × cells.
 * `sufficient_variances`, for the usual survey design (one stage, every respondent its own PSU,
-  strata with at least two respondents) calibrated at most once by post-stratification, raking
-  or linear/logit calibration: every calibration adjustment of this engine has the form
+  strata with at least two respondents), calibrated by any chain of post-stratification,
+  raking, linear/logit calibration and trimming: every calibration adjustment has the form
   adjust(x) = x − P·Φ(M·x), with M (cells × n) summing rows into calibration cells (or onto
   the calibration basis), Φ a small linear map on cells and P (n × cells) spreading cell values
   back to rows. The variance of the residuals within strata then only needs, per column, sums
@@ -16,8 +16,8 @@ x = w·1[column]·(y − estimate)/base. Two ways to get their variances, with t
   number of cells. With one calibration cell per row (raking, post-stratification, or none) the
   rows are read once into atoms (rows alike in stratum, cell and banner columns) and every
   column's sums are sums of atoms; with a dense basis (GREG, logit) the rows are read once per
-  banner variable. Φ is taken from the adjustment itself (its `adjust` applied to cell-level
-  data), so the calibration arithmetic is not duplicated.
+  banner variable. The form x − P·Φ(M·x) is the calibration's own (`combined_low_rank`), so the
+  calibration arithmetic is not duplicated; a chain of calibrations is handled the same way.
 
 Both return the variances of the cells, of their differences with the rest of the sample, and
 for each pair of columns of one banner variable the variance of their difference.
@@ -25,14 +25,13 @@ for each pair of columns of one banner variable the variance of their difference
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from observatoire.survey.calibration.adjustments import LowRank, combined_low_rank
 from observatoire.survey.design import Design
 from observatoire.survey.linearization import total_variance
 
@@ -150,47 +149,9 @@ def generic_variances(cells: Cells, letters: bool) -> CellVariances:
 # --- sufficient statistics ----------------------------------------------------------------------
 
 
-@dataclass
-class _LowRank:
-    """A calibration adjustment as x − P·Φ(M·x) (no adjustment: zero cells)."""
-
-    gather: Any  # M, (J × n), sparse or dense
-    scatter: Any  # P, (n × J)
-    cell_map: Callable[[np.ndarray], np.ndarray]  # Φ on (J × k)
-
-
-def _low_rank(design: Design) -> _LowRank | None:
-    """The design's calibration in low-rank form, or None when the fast path does not apply.
-
-    Adjustments that leave scores unchanged (trimming) are skipped; at most one other is
-    supported. Φ is obtained by running the adjustment's own `adjust` on a copy whose row
-    gather and scatter are identities, so that it works on cell-level arrays.
-    """
-    probe = np.zeros((design.n, 1))
-    active = [a for a in design.calibrations if a.adjust(probe) is not probe]
-    if not active:
-        empty = np.zeros((0, design.n))
-        return _LowRank(empty, empty.T, lambda cells: cells)
-    if len(active) > 1:
-        return None
-    adjustment = copy.copy(active[0])
-    if hasattr(adjustment, "to_cells") and hasattr(adjustment, "to_rows"):
-        gather, scatter = adjustment.to_cells, adjustment.to_rows
-        size = gather.shape[0]
-        adjustment.to_cells = sparse.identity(size, format="csc")
-        adjustment.to_rows = sparse.identity(size, format="csr")
-    elif hasattr(adjustment, "project") and hasattr(adjustment, "expand"):
-        gather, scatter = adjustment.project.T, adjustment.expand
-        size = gather.shape[0]
-        adjustment.project = np.eye(size)
-        adjustment.expand = np.eye(size)
-    else:
-        return None
-
-    def cell_map(values: np.ndarray) -> np.ndarray:
-        return values - np.asarray(adjustment.adjust(values.copy()))
-
-    return _LowRank(gather, scatter, cell_map)
+def _low_rank(design: Design) -> LowRank | None:
+    """The design's calibrations as one x − P·Φ(M·x) (None when one of them has no such form)."""
+    return combined_low_rank(design.calibrations, design.n)
 
 
 def _fast_path_applies(design: Design) -> bool:
@@ -285,7 +246,7 @@ class _Accumulator:
 
 
 def _one_cell_per_row(
-    low_rank: _LowRank, n: int
+    low_rank: LowRank, n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Each row's calibration cell and its gather and scatter values, when it has exactly one."""
     if low_rank.gather.shape[0] == 0:
@@ -303,7 +264,7 @@ def _one_cell_per_row(
 class _Sufficient:
     """Variances of linear combinations of the basis scores from per-column statistics."""
 
-    def __init__(self, cells: Cells, low_rank: _LowRank) -> None:
+    def __init__(self, cells: Cells, low_rank: LowRank) -> None:
         design = cells.design
         self.cells = cells
         self.low_rank = low_rank
@@ -439,7 +400,7 @@ class _Sufficient:
         for total in totals:
             count = total.count
             cells = total.cell_sums.reshape(count, size, width).transpose(1, 0, 2)
-            mapped = self.low_rank.cell_map(cells.reshape(size, count * width))
+            mapped = self.low_rank.kernel(cells.reshape(size, count * width))
             mapped = mapped.reshape(size, count, width)
             for level in range(count):
                 block_rows = slice(level * h, (level + 1) * h)
@@ -494,7 +455,7 @@ def _dense(matrix: Any) -> np.ndarray:
     return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
 
 
-def sufficient_variances(cells: Cells, letters: bool, low_rank: _LowRank) -> CellVariances:
+def sufficient_variances(cells: Cells, letters: bool, low_rank: LowRank) -> CellVariances:
     """Variances from per-column sufficient statistics (see the module docstring)."""
     engine = _Sufficient(cells, low_rank)
     n_rows, n_columns = cells.estimate.shape
