@@ -138,10 +138,11 @@ def _domain_scores(
 
 
 def _group_products(
-    stage: CalibratedStage, group: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per group of units g: Vᵀ·Ω·V over its units (g, L, L) and their stratum sums of V
-    (g, H, L); `group` gives each unit's group (`size` of them)."""
+    stage: CalibratedStage, group: np.ndarray, size: int, outside: list[list[int]]
+) -> list[tuple[Any, np.ndarray]]:
+    """For each list of groups in `outside`: Vᵀ·Ω·V over the units of those groups (cells ×
+    cells, sparse diagonal when every unit has one cell) and their stratum sums of V (H, L);
+    `group` gives each unit's group (`size` of them)."""
     structure = stage.layout.stage
     spread, weighted = stage.spread, stage.weighted_spread
     cells = weighted.shape[0]
@@ -157,7 +158,10 @@ def _group_products(
             weights=value,
             minlength=size * n_strata * cells,
         ).reshape(size, n_strata, cells)
-        return np.einsum("gl,lm->glm", diagonal, np.eye(cells)), sums
+        return [
+            (sparse.diags(diagonal[groups].sum(axis=0)), sums[groups].sum(axis=0))
+            for groups in outside
+        ]
     strata = _group_matrix(structure.unit_stratum * size + group, n_strata * size)
     sums = _dense(strata @ spread).reshape(n_strata, size, cells).transpose(1, 0, 2)
     if isinstance(weighted, sparse.csc_matrix):
@@ -167,12 +171,12 @@ def _group_products(
             shape=(cells * size, weighted.shape[1]),
         )
         grams = _dense(keyed @ spread).reshape(cells, size, cells).transpose(1, 0, 2)
-        return grams, sums
-    grams = np.empty((size, cells, cells))
-    for g in range(size):
-        inside = group == g
-        grams[g] = weighted[:, inside] @ spread[inside]
-    return grams, sums
+    else:
+        grams = np.empty((size, cells, cells))
+        for g in range(size):
+            inside = group == g
+            grams[g] = weighted[:, inside] @ spread[inside]
+    return [(grams[groups].sum(axis=0), sums[groups].sum(axis=0)) for groups in outside]
 
 
 def _group_matrix(keys: np.ndarray, size: int) -> sparse.csc_matrix:
@@ -213,9 +217,8 @@ def calibrated_variances(
         pair_unit, pair_domain, totals = rows, member, values
         unit_group = np.full(n_units, n_domains)
         unit_group[rows] = member
-        grams, stratum_spread = _group_products(stage, unit_group, n_domains + 1)
         others = [[g for g in range(n_domains + 1) if g != d] for d in range(n_domains)]
-        outside = [(grams[g].sum(axis=0), stratum_spread[g].sum(axis=0)) for g in others]
+        outside = _group_products(stage, unit_group, n_domains + 1, others)
     else:
         key = structure.units[rows] * n_domains + member
         seen = np.zeros(n_units * n_domains, dtype=bool)
@@ -224,12 +227,11 @@ def calibrated_variances(
         pair_unit, pair_domain = pair_key // n_domains, pair_key % n_domains
         index = np.cumsum(seen) - 1
         totals = _group(index[key], pair_key.shape[0], values)
-        outside = []
-        for d in range(n_domains):
-            grams, stratum_spread = _group_products(
-                stage, (~seen.reshape(n_units, n_domains)[:, d]).astype(np.int64), 2
-            )
-            outside.append((grams[1], stratum_spread[1]))
+        touched = seen.reshape(n_units, n_domains)
+        outside = [
+            _group_products(stage, (~touched[:, d]).astype(np.int64), 2, [[1]])[0]
+            for d in range(n_domains)
+        ]
     _subtract_fitted(stage, pair_unit, pair_domain, n_domains, adjusted, totals)
     residual, weight = totals, stage.layout.unit_weight[pair_unit]
     n_strata = structure.n_h.shape[0]
@@ -281,12 +283,14 @@ def _subtract_fitted(
         return
     rows = sparse.csr_matrix(rows)
     cells, width = adjusted.shape[0], adjusted.shape[1] // n_domains
-    keyed = sparse.csr_matrix(
-        (rows.data, rows.indices * n_domains + np.repeat(pair_domain, np.diff(rows.indptr)),
-         rows.indptr),
-        shape=(rows.shape[0], cells * n_domains),
-    )  # fmt: skip
+    keys = rows.indices * n_domains + np.repeat(pair_domain, np.diff(rows.indptr))
     stacked = adjusted.reshape(cells, width, n_domains).transpose(0, 2, 1).reshape(-1, width)
+    bounds = rows.indptr
     for start in range(0, totals.shape[0], _BLOCK_ROWS):
-        part = slice(start, start + _BLOCK_ROWS)
-        totals[part] -= keyed[part] @ stacked
+        stop = min(start + _BLOCK_ROWS, totals.shape[0])
+        low, high = bounds[start], bounds[stop]
+        block = sparse.csr_matrix(
+            (rows.data[low:high], keys[low:high], bounds[start : stop + 1] - low),
+            shape=(stop - start, cells * n_domains),
+        )
+        totals[start:stop] -= block @ stacked
