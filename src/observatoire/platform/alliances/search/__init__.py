@@ -7,12 +7,12 @@ the same matching semantics: every meaningful query word must match, as a prefix
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import BaseExpression, RawSQL
 
 from observatoire.platform.alliances.models import Alliance
 
@@ -31,6 +31,12 @@ class SearchBackend(Protocol):
 
     def forget(self, ids: Sequence[int]) -> None:
         """Drop the text index rows of deleted fiches."""
+
+    def within(self, rows: Mapping[str, Sequence[str]]) -> Q | RawSQL:
+        """Keep the fiches having one of these facet rows ({facet: codes}): the territory."""
+
+    def has(self, facet: str, codes: Sequence[str]) -> BaseExpression:
+        """A boolean column: whether the fiche has one of these codes of `facet`."""
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         """A subquery yielding these ids, passed as one parameter (no limit on their number)."""

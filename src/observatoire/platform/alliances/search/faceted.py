@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances import facets, places, search
@@ -67,28 +67,18 @@ def base_queryset(include_synthetic: bool = False) -> QuerySet[Alliance]:
     return qs if include_synthetic else qs.filter(is_synthetic=False)
 
 
-def territory_filter(code: str) -> Q | None:
-    """Keep the fiches located in `code` (down) or in any territory containing it (up); None for
-    France, which holds every fiche. Two subqueries, one per direction, so that each is one range
-    of the (code, facet, alliance) index (an OR inside one subquery defeats index-only scans)."""
+def territory_rows(code: str) -> dict[str, list[str]] | None:
+    """The facet rows of the fiches located in `code` (down: their places include it) or in any
+    territory containing it (up: their own territory is it or one of its ancestors); None for
+    France, which holds every fiche."""
     place = places.place(code)
     if not place.ancestors:
         return None
-    down = FacetValue.objects.filter(code=place.key, facet=facets.PLACE)
-    up = FacetValue.objects.filter(
-        code__in=[place.key, *place.ancestors], facet=facets.OWN_TERRITORY
-    )
-    return Q(id__in=down.values("alliance_id")) | Q(id__in=up.values("alliance_id"))
-
-
-def _has(name: str, codes: set[str]) -> Exists:
-    return Exists(
-        FacetValue.objects.filter(alliance_id=OuterRef("pk"), facet=name, code__in=sorted(codes))
-    )
+    return {facets.PLACE: [place.key], facets.OWN_TERRITORY: [place.key, *place.ancestors]}
 
 
 def run(params: SearchParams, language: str = "fr") -> SearchResult:
-    """One page of results with the facet counts, in four queries plus the page's fiches.
+    """One page of results with the facet counts: two queries, then the page (ranking, fiches).
 
     1. The candidates (text and territory), each with one flag per selected facet: whether it has
        one of that facet's chosen codes. The full-text match runs once.
@@ -99,18 +89,20 @@ def run(params: SearchParams, language: str = "fr") -> SearchResult:
     """
     backend = search.backend()
     base = base_queryset(params.include_synthetic)
-    # The territory first: SQLite then drives the text match from the (smaller) territory list.
-    where = territory_filter(params.territory) if params.territory else None
-    if where is not None:
-        base = base.filter(where)
+    rows = territory_rows(params.territory) if params.territory else None
+    if rows is not None:  # before the text: SQLite then builds the territory list first
+        base = base.filter(backend.within(rows))
     base = backend.filter(base, params.q)
     selected = {name: set(codes) for name, codes in params.filters.items() if codes}
     names = list(selected)
-    flags = {f"has_{i}": _has(name, selected[name]) for i, name in enumerate(names)}
-    rows = base.order_by().annotate(**flags).values_list("id", *flags)
+    flags = {f"has_{i}": backend.has(name, sorted(selected[name])) for i, name in enumerate(names)}
+    candidates = base.order_by().annotate(**flags)
+    if len(flags) > 1:  # a fiche missing two selected facets counts nowhere: leave it out
+        candidates = candidates.filter(_all_but_one(list(flags)))
+    found = candidates.values_list("id", *flags)
     matching: list[int] = []
     near: dict[str, list[int]] = {name: [] for name in names}
-    for pk, *has in rows:
+    for pk, *has in found:
         missing = [name for name, ok in zip(names, has, strict=True) if not ok]
         if not missing:
             matching.append(pk)
@@ -130,6 +122,15 @@ def run(params: SearchParams, language: str = "fr") -> SearchResult:
         alliances=[by_id[i] for i in ids if i in by_id],
         facets=_facet_list(counts, selected, language),
     )
+
+
+def _all_but_one(flags: list[str]) -> Q:
+    """At least all the flags but one are set (an OR of ANDs, which PostgreSQL plans as index
+    bitmaps)."""
+    where = Q()
+    for left_out in flags:
+        where |= Q(**{flag: True for flag in flags if flag != left_out})
+    return where
 
 
 def _counts(

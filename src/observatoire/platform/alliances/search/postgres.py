@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import CombinedExpression, RawSQL
 
 from observatoire.platform.alliances import text
-from observatoire.platform.alliances.models import Alliance
+from observatoire.platform.alliances.models import Alliance, FacetValue
 
 CONFIG = "french_unaccent"
 
@@ -21,6 +22,19 @@ def tsquery(query: str) -> SearchQuery | None:
     if not terms:
         return None
     return SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config=CONFIG)
+
+
+# The fiche's facet rows as "facet:code" keys (column and GIN index: migration 0005), so that
+# territory and facet conditions are index bitmaps ANDed with the full-text one.
+_FACET_KEYS = f"""UPDATE {Alliance._meta.db_table} a SET facet_keys = COALESCE((
+    SELECT array_agg(f.facet || ':' || f.code ORDER BY f.facet, f.code)
+    FROM {FacetValue._meta.db_table} f WHERE f.alliance_id = a.id), '{{}}')
+    WHERE a.id = ANY(%s)"""
+
+
+def _overlaps(rows: Mapping[str, Sequence[str]]) -> RawSQL:
+    keys = [f"{facet}:{code}" for facet, codes in rows.items() for code in codes]
+    return RawSQL("facet_keys && %s::text[]", [keys], output_field=BooleanField())
 
 
 def _vector() -> CombinedExpression:
@@ -52,6 +66,12 @@ class PostgresBackend:
     def forget(self, ids: Sequence[int]) -> None:
         """Nothing to do: the vector is a column of the deleted row."""
 
+    def within(self, rows: Mapping[str, Sequence[str]]) -> RawSQL:
+        return _overlaps(rows)
+
+    def has(self, facet: str, codes: Sequence[str]) -> RawSQL:
+        return _overlaps({facet: codes})
+
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
 
@@ -59,3 +79,5 @@ class PostgresBackend:
         ids = [a.pk for a in alliances]
         if ids:
             Alliance.objects.filter(pk__in=ids).update(search_vector=_vector())
+            with connection.cursor() as cursor:
+                cursor.execute(_FACET_KEYS, [ids])

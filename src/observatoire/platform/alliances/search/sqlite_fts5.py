@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from observatoire.platform.alliances import text
-from observatoire.platform.alliances.models import Alliance
+from observatoire.platform.alliances.models import Alliance, FacetValue
 
 TABLE = "alliances_fts"  # created by migration 0002_search
 # Column weights, in the order of the columns: title, summary, description, partners.
@@ -77,6 +77,20 @@ class Fts5Backend:
     def forget(self, ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(i,) for i in ids])
+
+    def within(self, rows: Mapping[str, Sequence[str]]) -> Q:
+        # One subquery per facet, each one range of the (code, facet, alliance) index: SQLite
+        # builds the (short) territory list first, then checks the text match against it.
+        where = Q()
+        for facet, codes in rows.items():
+            subquery = FacetValue.objects.filter(facet=facet, code__in=list(codes))
+            where |= Q(id__in=subquery.values("alliance_id"))
+        return where
+
+    def has(self, facet: str, codes: Sequence[str]) -> Exists:
+        return Exists(
+            FacetValue.objects.filter(alliance_id=OuterRef("pk"), facet=facet, code__in=list(codes))
+        )
 
     def id_set(self, ids: Sequence[int]) -> RawSQL:
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
