@@ -51,6 +51,7 @@ CALIBRATIONS: dict[str, Calibration] = {
     "chained": lambda d: rake(poststratify(d, "sex", SEX), {"age": AGE, "region": REGION}),
     "trimmed": lambda d: trim(rake(d, {"sex": SEX, "age": AGE}), upper=1.3, relative_to="mean"),
     "trimmed only": lambda d: trim(d, upper=1.3, relative_to="mean"),
+    "raked subset": lambda d: rake(d.subset(pl.col("x") > 3.0), {"sex": SEX, "age": AGE}),
 }
 DESIGNS: dict[str, dict[str, object]] = {
     "rows": {"weights": "w"},
@@ -137,3 +138,21 @@ def test_no_score_matrix_is_adjusted(frame: pl.DataFrame, monkeypatch: pytest.Mo
     table = mean(design, ["y1", "y2"], by="group").table
     assert table["se"].is_finite().all()
     assert mean(design, ["y1", "y2"]).vcov.shape == (2, 2)
+
+
+@pytest.mark.parametrize("layout", sorted(DESIGNS))
+def test_calibrated_auxiliary_keeps_a_variance_near_zero(frame: pl.DataFrame, layout: str) -> None:
+    """A share the raking reproduces has (almost) no variance: no cancellation of large sums."""
+    design = Design.from_frame(frame, **DESIGNS[layout])  # type: ignore[arg-type]
+    raked = CALIBRATIONS["raked"](design)
+    women = (frame["sex"] == "F").cast(pl.Float64).to_numpy()[:, None]
+    weights = raked.weights[:, None]
+    share = float((weights[:, 0] @ women[:, 0]) / weights.sum())
+    centre, scale = np.array([[share]]), np.array([[weights.sum()]])
+    raw = total_variance(
+        design.with_weights(raked.weights, None), weights * (women - share) / scale
+    )
+    got = domain_variances(raked, women.copy(), weights, centre, scale)
+    _, _, dense = dense_variances(raked, women, weights, covariance=False)
+    assert abs(got[0] - dense[0]) < 1e-13 * raw
+    assert abs(got[0]) < 1e-12 * raw

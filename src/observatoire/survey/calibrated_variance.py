@@ -124,16 +124,17 @@ def _domain_scores(
     whole = rows.shape[0] == y.shape[0]
     values = y if whole and overwrite else np.empty((rows.shape[0], y.shape[1]))
     uniform = bool(np.all(scales == scales[:1]))  # one scale per domain (means, totals)
+    centre_of, scale_of = np.ascontiguousarray(centres.T), np.ascontiguousarray(scales.T)
     for start in range(0, rows.shape[0], _BLOCK_ROWS):
         part = slice(start, start + _BLOCK_ROWS)
         domain = member[part]
         out = values[part]
-        np.subtract(y[part] if whole else y[rows[part]], centres.T[domain], out=out)
+        np.subtract(y[part] if whole else y[rows[part]], centre_of[domain], out=out)
         weight = domain_weights[rows[part], domain]
         if uniform:
-            out *= (weight / scales[0, domain])[:, None]
+            out *= (weight / scale_of[domain, 0])[:, None]
         else:
-            out *= weight[:, None] / scales.T[domain]
+            out *= weight[:, None] / scale_of[domain]
     return values
 
 
@@ -248,9 +249,13 @@ def calibrated_variances(
     if covariance:  # one domain
         gram, _ = outside[0]
         inside = np.zeros((k, k))
+        root_weight = np.sqrt(weight)  # unit weights are never negative
         for start in range(0, residual.shape[0], _BLOCK_ROWS):
-            block = residual[start : start + _BLOCK_ROWS]
-            inside += (block * weight[start : start + _BLOCK_ROWS, None]).T @ block
+            root = (
+                residual[start : start + _BLOCK_ROWS]
+                * root_weight[start : start + _BLOCK_ROWS, None]
+            )
+            inside += root.T @ root  # a symmetric product: half the work
         return np.asarray(
             inside + adjusted.T @ (gram @ adjusted) - (stratum_sums.T * correction) @ stratum_sums
         )

@@ -10,7 +10,9 @@ stages above (R's `multistage`). Strata with one unit follow the design's `lonel
 Everything is vectorised: rows are aggregated to units with a sparse indicator product, strata
 and units are handled with array arithmetic, never a loop over rows, units or strata (centred
 unit totals are accumulated over blocks of 65,536 units to bound memory). The sampling structure
-of each stage is computed once per design and shared by its domains and calibrations.
+of each stage is computed once per design and shared by its domains and calibrations; domain
+means and totals on a calibrated design are computed from cell-level statistics of the
+calibration's low-rank form (`calibrated_variance`), with the same result.
 """
 
 from __future__ import annotations
@@ -233,13 +235,15 @@ def domain_variances(
     """Variances (J·D,) or covariance (J·D, J·D) of the totals of w·1_d·(y_j − c_jd) / s_jd.
 
     These are the scores of domain means (c = mean, s = weighted base) and totals (c = 0,
-    s = 1), for every variable j and domain d, in variable-major order. Without calibration and
-    with one effective stage, this works from sufficient statistics per unit and domain (sums of
-    w·y and of w), never building the (n, J·D) score matrix; otherwise it falls back on
-    `total_variance`. Each domain's variance treats its strata as R's `svyby` does (a domain is
-    a subset of its own, which matters for the "average" lonely-PSU policy). `overwrite` lets
-    it use `y` as workspace; `partition` (the domain of each row, -1 for none) says the domains
-    are disjoint, which saves finding it out.
+    s = 1), for every variable j and domain d, in variable-major order. With one effective
+    stage, this never builds the (n, J·D) score matrix: without calibration it works from
+    sufficient statistics per unit and domain (sums of w·y and of w); with calibrations and
+    disjoint domains (variances, or the covariance of one domain) from in-domain residuals and
+    cell-level products (`calibrated_variance`). Otherwise it falls back on `total_variance`.
+    Each domain's variance of an uncalibrated design treats its strata as R's `svyby` does (a
+    domain is a subset of its own, which matters for the "average" lonely-PSU policy).
+    `overwrite` lets it use `y` as workspace; `partition` (the domain of each row, -1 for none)
+    says the domains are disjoint, which saves finding it out.
     """
     k, n_domains = y.shape[1], domain_weights.shape[1]
     single_stage = len(design.clusters) == 1 or design.fpc[0] is None
