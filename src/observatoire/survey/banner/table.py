@@ -215,12 +215,14 @@ def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
     answered = np.column_stack(
         [data.get_column(q.column).is_not_null().to_numpy() for q in questions]
     )
+    numbers = np.empty(0)
     for j, (index, _, _, statistic, selector) in enumerate(specs):
         series = data.get_column(questions[index].column)
         if questions[index].kind == "categorical":
             values[:, j] = (series == selector).fill_null(False).to_numpy()
             continue
-        numbers = series.cast(pl.Float64).fill_null(0.0).to_numpy()
+        if j == 0 or specs[j - 1][0] != index:  # a question's rows are consecutive
+            numbers = series.cast(pl.Float64).fill_null(0.0).to_numpy()
         if statistic == "mean":
             values[:, j] = numbers
         else:

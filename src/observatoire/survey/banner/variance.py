@@ -281,21 +281,26 @@ class _Sufficient:
         self.gram = scatter.T @ (sparse.diags(self.row_factor) @ scatter)  # Pᵀ·c·P, sparse or not
         self.one_cell = _one_cell_per_row(low_rank, design.n)
 
-    def _block(self, part: slice) -> _Block:
-        """Values of one block of rows: w·y, w, their stratum-weighted squares and products."""
+    def _row_values(self, rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For some rows: [w·y, w], the same times c_h, and c_h·w²y², c_h·w²y, c_h·w²."""
         c = self.cells
         k, of = c.values.shape[1], c.question_of_row
-        w = c.weights[part]
-        y = w[:, of] * c.values[part]
+        w = c.weights[rows]
+        y = w[:, of] * c.values[rows]
         both = np.concatenate([y, w], axis=1)
-        weighted_both = self.row_factor[part][:, None] * both
+        weighted_both = self.row_factor[rows][:, None] * both
         squares = np.concatenate(
             [weighted_both[:, :k] * y, weighted_both[:, :k] * w[:, of], weighted_both[:, k:] * w],
             axis=1,
         )
+        return both, weighted_both, squares
+
+    def _block(self, part: slice) -> _Block:
+        """One block of rows with its calibration maps, for the sums by variable."""
+        both, weighted_both, squares = self._row_values(part)
         return _Block(
             part=part,
-            strata=c.design.strata[part],
+            strata=self.cells.design.strata[part],
             both=both,
             weighted_both=weighted_both,
             squares=squares,
@@ -350,15 +355,19 @@ class _Sufficient:
         atoms = first.size
         layout = [width, 2 * k + c.weights.shape[1]] + ([width, width] if size else [])
         sums = np.zeros((atoms, sum(layout)))
-        for part in self._steps(sum(layout)):
-            block = self._block(part)
-            columns = [block.both, block.squares]
+        order = np.argsort(atom, kind="stable")  # rows of an atom together: sums stream
+        step = max(1, SCORE_MEMORY // (8 * 3 * sum(layout)))
+        for start in range(0, n, step):
+            rows = order[start : start + step]
+            both, weighted_both, squares = self._row_values(rows)
+            columns = [both, squares]
             if size:
-                columns += [gathered[part, None] * block.both,
-                            scattered[part, None] * block.weighted_both]  # fmt: skip
-            values = np.concatenate(columns, axis=1)
-            rows = np.arange(values.shape[0])
-            sums += _grouped(atom[part], rows, atom[part], np.ones(rows.size), atoms) @ values
+                columns += [gathered[rows, None] * both, scattered[rows, None] * weighted_both]
+            block_atoms = atom[rows]
+            starts = np.flatnonzero(np.r_[True, block_atoms[1:] != block_atoms[:-1]])
+            sums[block_atoms[starts]] += np.add.reduceat(
+                np.concatenate(columns, axis=1), starts, axis=0
+            )
         edges = np.cumsum([0, *layout])
         stratum, cell_of_atom = c.design.strata[first], cell[first]
         index = np.arange(atoms)
