@@ -19,7 +19,8 @@ from ninja.security import HttpBearer
 from observatoire.errors import InputError
 from observatoire.platform.alliances import exports, records, similar, workflow
 from observatoire.platform.alliances.models import Alliance, ApiToken
-from observatoire.platform.alliances.search.faceted import SearchParams, run
+from observatoire.platform.alliances.search.faceted import SearchParams, find
+from observatoire.platform.alliances.summaries import summaries
 from observatoire.platform.alliances.validation import clean_fiche
 
 
@@ -162,7 +163,11 @@ _FACET_PARAMS = [
 
 @router.get("/alliances", response={200: SearchOut, 400: ErrorOut})
 def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
-    """Search the published base: text, territory (INSEE code, up and down), facets (repeatable)."""
+    """Search the published base: text, territory (INSEE code, up and down), facets (repeatable).
+
+    The answer is rendered directly (an HttpResponse, which django-ninja passes through): it is
+    built to `SearchOut`'s shape, and validating it again cost a third of a request's CPU.
+    """
     try:
         params = SearchParams(
             q=query.q,
@@ -172,16 +177,17 @@ def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
             per_page=query.per_page,
             include_synthetic=_SEARCH_SYNTHETIC,
         )
-        result = run(params)
+        found = find(params)
     except InputError as exc:
         return Status(400, {"detail": str(exc)})
-    return {
-        "count": result.count,
+    data = {
+        "count": found.count,
         "page": params.page,
         "per_page": params.per_page,
-        "results": [exports.record(a) for a in result.alliances],
-        "facets": {name: [vars(fc) for fc in items] for name, items in result.facets.items()},
+        "results": summaries(found.ids),
+        "facets": {name: [vars(fc) for fc in items] for name, items in found.facets.items()},
     }
+    return api.create_response(request, data, status=200)
 
 
 @router.get("/alliances/{slug}", response=AllianceDetailOut)

@@ -50,6 +50,16 @@ class FacetCount:
 
 
 @dataclass
+class SearchPage:
+    """One page of a search as ids (best first), for callers that load the fiches their way."""
+
+    params: SearchParams
+    count: int
+    ids: list[int]
+    facets: dict[str, list[FacetCount]]
+
+
+@dataclass
 class SearchResult:
     params: SearchParams
     count: int
@@ -78,7 +88,19 @@ def territory_rows(code: str) -> dict[str, list[str]] | None:
 
 
 def run(params: SearchParams, language: str = "fr") -> SearchResult:
-    """One page of results with the facet counts: two queries, then the page (ranking, fiches).
+    """One page of results (the fiches, partners prefetched) with the facet counts."""
+    found = find(params, language)
+    by_id = Alliance.objects.prefetch_related("partners").in_bulk(found.ids)
+    return SearchResult(
+        params=params,
+        count=found.count,
+        alliances=[by_id[i] for i in found.ids if i in by_id],
+        facets=found.facets,
+    )
+
+
+def find(params: SearchParams, language: str = "fr") -> SearchPage:
+    """One page of result ids with the facet counts: two queries, then the page's ranking.
 
     1. The candidates (text and territory), each with one flag per selected facet: whether it has
        one of that facet's chosen codes. The full-text match runs once.
@@ -115,11 +137,10 @@ def run(params: SearchParams, language: str = "fr") -> SearchResult:
     ids = backend.ranked_ids(
         page.order_by("-published_at", "title", "id"), params.q, offset, params.per_page
     )
-    by_id = Alliance.objects.prefetch_related("partners").in_bulk(ids)
-    return SearchResult(
+    return SearchPage(
         params=params,
         count=len(matching),
-        alliances=[by_id[i] for i in ids if i in by_id],
+        ids=ids,
         facets=_facet_list(counts, selected, language),
     )
 

@@ -1,0 +1,62 @@
+"""The API's search result records, built from column values rather than model instances.
+
+A search page answers many requests per second: loading 20 full fiches (description, timeline,
+imported record...) and their partners as model objects cost more CPU than the search itself.
+Two `values_list` queries give the same records as `exports.record` restricted to the summary
+fields (the API's `AllianceOut`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+
+from observatoire.platform.alliances import places
+from observatoire.platform.alliances.models import Alliance, Partner
+
+_LISTS = ("objectives", "impacts", "partnership_categories", "fragilities", "support_forms")
+_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "territories",
+    *_LISTS,
+    "innovation_stage",
+    "last_reviewed",
+    "update_frequency_months",
+)
+
+
+def summaries(ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The summary records of these fiches, in the order of `ids` (missing ids are skipped)."""
+    partners: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for alliance_id, name, actor_type, size, role in Partner.objects.filter(
+        alliance_id__in=ids
+    ).values_list("alliance_id", "name", "actor_type", "size", "role"):
+        partners[alliance_id].append(
+            {"name": name, "actor_type": actor_type, "size": size, "role": role}
+        )
+    rows = {row["id"]: row for row in Alliance.objects.filter(id__in=ids).values(*_COLUMNS)}
+    return [_summary(rows[i], partners[i]) for i in ids if i in rows]
+
+
+def _summary(row: dict[str, Any], partners: list[dict[str, str]]) -> dict[str, Any]:
+    freshness = Alliance(
+        last_reviewed=row["last_reviewed"], update_frequency_months=row["update_frequency_months"]
+    ).freshness()
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "territories": [{"code": c, "name": places.name(c)} for c in row["territories"]],
+        "partners": partners,
+        **{name: row[name] for name in _LISTS},
+        "innovation_stage": row["innovation_stage"] or None,
+        "freshness": freshness.value,
+        "url": reverse("alliances:detail", args=[row["slug"]]),
+    }
