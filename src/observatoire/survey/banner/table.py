@@ -166,12 +166,20 @@ def footnote(settings: BannerSettings, df: int, language: str = "fr") -> str:
 
 @dataclass
 class _Rows:
-    """Question rows: values (n × R), the question of each row, and their description."""
+    """Question rows: values (n × R), the question of each row, and their description.
+
+    `codes` (n × Q) holds each respondent's answer to each question as the index of its value
+    among the question's distinct values (the last code: no answer) and `tables[q]` the value of
+    each of the question's rows for each code (last line zero), so that values = tables[codes]
+    and sums over respondents can be taken per code.
+    """
 
     values: np.ndarray
     answered: np.ndarray  # (n × Q) bool: valid answer to each question
     question_of_row: np.ndarray  # (R,) index into questions
     meta: list[dict[str, Any]]
+    codes: np.ndarray
+    tables: list[np.ndarray]
 
 
 def _levels(series: pl.Series, given: Mapping[Any, str] | None, what: str) -> list[tuple[Any, str]]:
@@ -208,27 +216,36 @@ def _question_specs(
     return specs
 
 
+def _row_value(question: Question, distinct: pl.Series, statistic: str, selector: Any) -> Any:
+    """The value of one question row for each distinct answer."""
+    if question.kind == "categorical":
+        return (distinct == selector).fill_null(False).to_numpy()
+    numbers = distinct.cast(pl.Float64).to_numpy()
+    if statistic == "mean":
+        return numbers
+    return (numbers >= selector.low) & (numbers <= selector.high)
+
+
 def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
-    """Values of every question row (n × R) written in place, one column at a time."""
+    """Answer codes per question, the rows' values per code, and the values (n × R) from them."""
     specs = _question_specs(data, questions)
+    question_of_row = np.asarray([spec[0] for spec in specs], dtype=np.int64)
     values = np.empty((data.height, len(specs)))
-    answered = np.column_stack(
-        [data.get_column(q.column).is_not_null().to_numpy() for q in questions]
-    )
-    numbers = np.empty(0)
-    for j, (index, _, _, statistic, selector) in enumerate(specs):
-        series = data.get_column(questions[index].column)
-        if questions[index].kind == "categorical":
-            values[:, j] = (series == selector).fill_null(False).to_numpy()
-            continue
-        if j == 0 or specs[j - 1][0] != index:  # a question's rows are consecutive
-            numbers = series.cast(pl.Float64).fill_null(0.0).to_numpy()
-        if statistic == "mean":
-            values[:, j] = numbers
-        else:
-            values[:, j] = (
-                (numbers >= selector.low) & (numbers <= selector.high) & answered[:, index]
-            )
+    answered = np.empty((data.height, len(questions)), dtype=bool)
+    codes = np.empty((data.height, len(questions)), dtype=np.int64)
+    tables = []
+    for index, question in enumerate(questions):
+        series = data.get_column(question.column)
+        distinct = series.drop_nulls().unique().sort()
+        answered[:, index] = series.is_not_null().to_numpy()
+        found = distinct.search_sorted(series).to_numpy()
+        codes[:, index] = np.where(answered[:, index], found, distinct.len())
+        mine = [spec for spec in specs if spec[0] == index]
+        table = np.zeros((distinct.len() + 1, len(mine)))
+        for j, (_, _, _, statistic, selector) in enumerate(mine):
+            table[:-1, j] = _row_value(question, distinct, statistic, selector)
+        values[:, question_of_row == index] = table[codes[:, index]]
+        tables.append(table)
     meta = [
         {
             "question": questions[index].column,
@@ -242,8 +259,10 @@ def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
     return _Rows(
         values=values,
         answered=answered,
-        question_of_row=np.asarray([spec[0] for spec in specs], dtype=np.int64),
+        question_of_row=question_of_row,
         meta=meta,
+        codes=codes,
+        tables=tables,
     )
 
 
@@ -378,6 +397,8 @@ def banner(
         base=np.where(base > 0, base, 1.0),
         rest_estimate=np.nan_to_num(rest_estimate),
         rest_base=np.where(rest_base > 0, rest_base, 1.0),
+        codes=rows.codes,
+        tables=rows.tables,
     )
     variances = cell_variances(cells, settings.letters)
     pairs = variances.pairs

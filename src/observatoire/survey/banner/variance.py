@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from observatoire.survey.banner.answers import answer_values, atoms_of, by_answer
 from observatoire.survey.calibration.adjustments import LowRank, combined_low_rank
 from observatoire.survey.design import Design
 from observatoire.survey.linearization import total_variance
@@ -50,7 +51,9 @@ class Cells:
     respondents who answered each question (0 otherwise) and `question_of_row` (R,) the question
     of each row; `indicators` (n × C) the columns' membership; `groups` (C,) the banner variable
     of each column (−1 for Total). Estimates and bases are (R × C), with safe values (no NaN, no
-    zero base) where a cell is empty.
+    zero base) where a cell is empty. `codes` (n × Q) and `tables` describe the values by answer:
+    `tables[q][codes[i, q]]` are respondent i's values of question q's rows, the last code of
+    each question (no answer, zero weight) has zero values.
     """
 
     design: Design
@@ -63,6 +66,8 @@ class Cells:
     base: np.ndarray
     rest_estimate: np.ndarray
     rest_base: np.ndarray
+    codes: np.ndarray
+    tables: list[np.ndarray]
 
     def scores(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Scores of the cells (r, c) and of their differences from the rest of the sample.
@@ -340,35 +345,39 @@ class _Sufficient:
         when the atoms' key would not fit in 64 bits.
         """
         c = self.cells
-        n, k = c.values.shape
-        width = k + c.weights.shape[1]
+        k = c.values.shape[1]
+        n_questions = c.weights.shape[1]
+        width = k + n_questions
         size = self.low_rank.gather.shape[0]
         cell, gathered, scattered = one_cell
         parts = [(c.design.strata, self.n_strata), (cell, max(size, 1))]
         parts += [(codes + 1, count + 1) for codes, count in variables]
-        if np.prod([float(radix) for _, radix in parts]) >= 2.0**62:
+        grouping = atoms_of(parts)
+        if grouping is None:
             return None
-        key = np.zeros(n, dtype=np.int64)
-        for codes, radix in parts:
-            key = key * radix + codes
-        _, first, atom = np.unique(key, return_index=True, return_inverse=True)
+        atom, first = grouping
         atoms = first.size
-        layout = [width, 2 * k + c.weights.shape[1]] + ([width, width] if size else [])
+        layout = [width, 2 * k + n_questions] + ([width, width] if size else [])
         sums = np.zeros((atoms, sum(layout)))
-        order = np.argsort(atom, kind="stable")  # rows of an atom together: sums stream
-        step = max(1, SCORE_MEMORY // (8 * 3 * sum(layout)))
-        for start in range(0, n, step):
-            rows = order[start : start + step]
-            both, weighted_both, squares = self._row_values(rows)
-            columns = [both, squares]
-            if size:
-                columns += [gathered[rows, None] * both, scattered[rows, None] * weighted_both]
-            block_atoms = atom[rows]
-            starts = np.flatnonzero(np.r_[True, block_atoms[1:] != block_atoms[:-1]])
-            sums[block_atoms[starts]] += np.add.reduceat(
-                np.concatenate(columns, axis=1), starts, axis=0
-            )
         edges = np.cumsum([0, *layout])
+        weight = c.design.domain_weights
+        quantities = [weight, weight * weight]
+        if size:
+            quantities += [gathered * weight, scattered * weight]
+        factor = self.row_factor[first][:, None]  # c_h, the same for every row of an atom
+        for q, table in enumerate(c.tables):
+            rows = np.flatnonzero(c.question_of_row == q)
+            values = answer_values(table)
+            values = np.column_stack([values, values[:, :-1] ** 2])  # then y² per row
+            grouped = by_answer(atom, atoms, c.codes[:, q], values, quantities)
+            both, answer = np.append(rows, k + q), slice(0, rows.size + 1)
+            sums[:, edges[0] + both] = grouped[0, :, answer]
+            sums[:, edges[1] + rows] = factor * grouped[1, :, rows.size + 1 :]
+            sums[:, edges[1] + k + rows] = factor * grouped[1, :, : rows.size]
+            sums[:, edges[1] + 2 * k + q] = factor[:, 0] * grouped[1, :, rows.size]
+            if size:
+                sums[:, edges[2] + both] = grouped[2, :, answer]
+                sums[:, edges[3] + both] = factor * grouped[3, :, answer]
         stratum, cell_of_atom = c.design.strata[first], cell[first]
         index = np.arange(atoms)
         ones = np.ones(atoms)
