@@ -20,19 +20,32 @@ DENSE_LIMIT = 2**20
 """Atom × code cells summed in a dense array (beyond that, and beyond 4 per row: sparse)."""
 
 
-def atoms_of(parts: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray] | None:
+def atoms_of(parts: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's atom (rows alike in every part) and the first row of each atom.
 
-    `parts` gives codes (0 ≤ code < radix) and radix; None when the combined key would not fit
-    in 64 bits.
+    `parts` gives codes (0 ≤ code < radix) and radix. The parts are combined into one int64 key,
+    renumbered on the way whenever the next part would overflow it.
     """
-    if np.prod([float(radix) for _, radix in parts]) >= 2.0**62:
-        return None
     key = np.zeros(parts[0][0].size, dtype=np.int64)
+    span = 1
     for codes, radix in parts:
+        if span * radix >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            span = int(key.max()) + 1
         key = key * radix + codes
+        span *= radix
     _, first, atom = np.unique(key, return_index=True, return_inverse=True)
     return atom.astype(np.int64), first
+
+
+def column_codes(indicators: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Per banner variable (Total first): each row's column within it (−1: none) and its count."""
+    variables = []
+    for group in np.unique(groups):
+        members = np.flatnonzero(groups == group)
+        inside = indicators[:, members]
+        variables.append((np.where(inside.any(axis=1), inside.argmax(axis=1), -1), members.size))
+    return variables
 
 
 def by_answer(

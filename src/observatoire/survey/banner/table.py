@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-from scipy import sparse, stats
+from scipy import stats
 
+from observatoire.survey.banner.answers import answer_values, atoms_of, by_answer, column_codes
 from observatoire.survey.banner.variance import Cells, cell_variances
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
@@ -166,15 +167,14 @@ def footnote(settings: BannerSettings, df: int, language: str = "fr") -> str:
 
 @dataclass
 class _Rows:
-    """Question rows: values (n × R), the question of each row, and their description.
+    """Question rows: answers as codes, the rows' values per code, and their description.
 
     `codes` (n × Q) holds each respondent's answer to each question as the index of its value
     among the question's distinct values (the last code: no answer) and `tables[q]` the value of
-    each of the question's rows for each code (last line zero), so that values = tables[codes]
-    and sums over respondents can be taken per code.
+    each of the question's rows for each code (last line zero): sums over respondents are taken
+    per code, never over one value column per row.
     """
 
-    values: np.ndarray
     answered: np.ndarray  # (n × Q) bool: valid answer to each question
     question_of_row: np.ndarray  # (R,) index into questions
     meta: list[dict[str, Any]]
@@ -227,10 +227,9 @@ def _row_value(question: Question, distinct: pl.Series, statistic: str, selector
 
 
 def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
-    """Answer codes per question, the rows' values per code, and the values (n × R) from them."""
+    """Answer codes per question and the values of the question's rows per code."""
     specs = _question_specs(data, questions)
     question_of_row = np.asarray([spec[0] for spec in specs], dtype=np.int64)
-    values = np.empty((data.height, len(specs)))
     answered = np.empty((data.height, len(questions)), dtype=bool)
     codes = np.empty((data.height, len(questions)), dtype=np.int64)
     tables = []
@@ -244,7 +243,6 @@ def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
         table = np.zeros((distinct.len() + 1, len(mine)))
         for j, (_, _, _, statistic, selector) in enumerate(mine):
             table[:-1, j] = _row_value(question, distinct, statistic, selector)
-        values[:, question_of_row == index] = table[codes[:, index]]
         tables.append(table)
     meta = [
         {
@@ -257,7 +255,6 @@ def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
         for index, row, row_label, statistic, _ in specs
     ]
     return _Rows(
-        values=values,
         answered=answered,
         question_of_row=question_of_row,
         meta=meta,
@@ -323,28 +320,28 @@ def _adjust(p_values: np.ndarray, family: np.ndarray, method: Correction) -> np.
 
 
 def _aggregates(
-    rows: _Rows, weighted: np.ndarray, weights: np.ndarray, indicators: np.ndarray
+    rows: _Rows, weights: np.ndarray, indicators: np.ndarray, groups: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted bases, weighted totals, counts and sums of squared weights (each R × C).
 
-    One product of the rows' values by the (sparse) column indicators, a block of rows at a time
-    so that no (n × R) temporary is made.
+    Rows alike in every banner column form an atom; counts, w and w² are summed by atom ×
+    answer code per question, then atoms into columns.
     """
+    atom, first = atoms_of(
+        [(codes + 1, count + 1) for codes, count in column_codes(indicators, groups)]
+    )
+    atoms = first.size
     of = rows.question_of_row
-    n, n_rows = rows.values.shape
-    n_questions = weighted.shape[1]
-    sums = np.zeros((indicators.shape[1], 3 * n_questions + n_rows))
-    step = max(1, 2**27 // (8 * sums.shape[1]))
-    for start in range(0, n, step):
-        part = slice(start, start + step)
-        w = weighted[part]
-        block = np.concatenate(
-            [w, rows.answered[part], w * weights[part, None], w[:, of] * rows.values[part]],
-            axis=1,
-        )
-        sums += sparse.csr_matrix(indicators[part].T) @ block
+    n_questions = len(rows.tables)
+    quantities = [np.ones(weights.size), weights, weights * weights]
+    sums = np.zeros((atoms, 3 * n_questions + of.size))
+    for q, table in enumerate(rows.tables):
+        grouped = by_answer(atom, atoms, rows.codes[:, q], answer_values(table), quantities)
+        sums[:, [q, n_questions + q, 2 * n_questions + q]] = grouped[:, :, -1].T
+        sums[:, 3 * n_questions + np.flatnonzero(of == q)] = grouped[1, :, :-1]
+    sums = indicators[first].T.astype(np.float64) @ sums
     q = n_questions
-    base, counts, squares = (sums[:, i * q : (i + 1) * q].T[of] for i in range(3))
+    counts, base, squares = (sums[:, i * q : (i + 1) * q].T[of] for i in range(3))
     return base, sums[:, 3 * q :].T, counts, squares
 
 
@@ -373,8 +370,8 @@ def banner(
     rows = _question_rows(design.data, questions)
     indicators, column_meta = _banner_columns(design, variables)
     weights = design.domain_weights
-    weighted = rows.answered * weights[:, None]  # (n × Q)
-    base, totals, counts, squares = _aggregates(rows, weighted, weights, indicators)
+    groups = column_meta.get_column("group").to_numpy()
+    base, totals, counts, squares = _aggregates(rows, weights, indicators, groups)
     all_base, all_totals = base[:, :1], totals[:, :1]
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = totals / base
@@ -384,12 +381,10 @@ def banner(
     rest_counts = counts[:, :1] - counts
 
     df = degrees_of_freedom(design)
-    groups = column_meta.get_column("group").to_numpy()
     tested = (counts >= max(settings.small_base, 1)) & (counts >= settings.minimum_base)
     cells = Cells(
         design=design,
-        values=np.ascontiguousarray(rows.values),
-        weights=weighted,
+        weights=rows.answered * weights[:, None],
         question_of_row=rows.question_of_row,
         indicators=indicators,
         groups=groups,

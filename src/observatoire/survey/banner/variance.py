@@ -26,12 +26,18 @@ for each pair of columns of one banner variable the variance of their difference
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from observatoire.survey.banner.answers import answer_values, atoms_of, by_answer
+from observatoire.survey.banner.answers import (
+    answer_values,
+    atoms_of,
+    by_answer,
+    column_codes,
+)
 from observatoire.survey.calibration.adjustments import LowRank, combined_low_rank
 from observatoire.survey.design import Design
 from observatoire.survey.linearization import total_variance
@@ -47,7 +53,8 @@ _CENSUS = 1e-7
 class Cells:
     """Everything the variance of banner cells depends on (R rows × C columns).
 
-    `values` (n × R) holds each question row's value, `weights` (n × Q) the domain weight of
+    `values` (n × R, built from codes and tables when first needed, column-major) holds each
+    question row's value, `weights` (n × Q) the domain weight of
     respondents who answered each question (0 otherwise) and `question_of_row` (R,) the question
     of each row; `indicators` (n × C) the columns' membership; `groups` (C,) the banner variable
     of each column (−1 for Total). Estimates and bases are (R × C), with safe values (no NaN, no
@@ -57,7 +64,6 @@ class Cells:
     """
 
     design: Design
-    values: np.ndarray
     weights: np.ndarray
     question_of_row: np.ndarray
     indicators: np.ndarray
@@ -68,6 +74,16 @@ class Cells:
     rest_base: np.ndarray
     codes: np.ndarray
     tables: list[np.ndarray]
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        """(n × R) each respondent's value of each question row (0 without an answer)."""
+        values = np.empty((self.codes.shape[0], self.question_of_row.size), order="F")
+        for q, table in enumerate(self.tables):
+            rows = np.flatnonzero(self.question_of_row == q)
+            for j, row in enumerate(rows):
+                values[:, row] = table[self.codes[:, q], j]
+        return values
 
     def scores(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Scores of the cells (r, c) and of their differences from the rest of the sample.
@@ -110,11 +126,10 @@ def _pair_rows(r: int, a: np.ndarray, b: np.ndarray, variance: np.ndarray) -> np
 def generic_variances(cells: Cells, letters: bool) -> CellVariances:
     """Variances through `total_variance`, a block of cells at a time (any design).
 
-    Arrays are turned column-major so that taking a block of columns is a contiguous copy.
+    Arrays are column-major so that taking a block of columns is a contiguous copy.
     """
     cells = replace(
         cells,
-        values=np.asfortranarray(cells.values),
         weights=np.asfortranarray(cells.weights),
         indicators=np.asfortranarray(cells.indicators),
     )
@@ -289,7 +304,7 @@ class _Sufficient:
     def _row_values(self, rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For some rows: [w·y, w], the same times c_h, and c_h·w²y², c_h·w²y, c_h·w²."""
         c = self.cells
-        k, of = c.values.shape[1], c.question_of_row
+        k, of = c.question_of_row.size, c.question_of_row
         w = c.weights[rows]
         y = w[:, of] * c.values[rows]
         both = np.concatenate([y, w], axis=1)
@@ -321,7 +336,7 @@ class _Sufficient:
     def _by_rows(self, variables: list[tuple[np.ndarray, int]]) -> list[_Accumulator]:
         """Sums of every variable's columns, block of rows after block of rows."""
         c = self.cells
-        k = c.values.shape[1]
+        k = c.question_of_row.size
         width = k + c.weights.shape[1]
         size = self.low_rank.gather.shape[0]
         totals = [
@@ -337,25 +352,22 @@ class _Sufficient:
         self,
         variables: list[tuple[np.ndarray, int]],
         one_cell: tuple[np.ndarray, np.ndarray, np.ndarray],
-    ) -> list[_Accumulator] | None:
+    ) -> list[_Accumulator]:
         """The same sums through atoms: rows alike in stratum, calibration cell and columns.
 
-        Each row is read once, into its atom; every variable's sums are then sums of atoms.
-        Needs each row in one calibration cell (raking, post-stratification or none); None
-        when the atoms' key would not fit in 64 bits.
+        Each row's answers are summed into its atom by answer code; every variable's sums are
+        then sums of atoms. Needs each row in one calibration cell (raking,
+        post-stratification or none).
         """
         c = self.cells
-        k = c.values.shape[1]
+        k = c.question_of_row.size
         n_questions = c.weights.shape[1]
         width = k + n_questions
         size = self.low_rank.gather.shape[0]
         cell, gathered, scattered = one_cell
         parts = [(c.design.strata, self.n_strata), (cell, max(size, 1))]
         parts += [(codes + 1, count + 1) for codes, count in variables]
-        grouping = atoms_of(parts)
-        if grouping is None:
-            return None
-        atom, first = grouping
+        atom, first = atoms_of(parts)
         atoms = first.size
         layout = [width, 2 * k + n_questions] + ([width, width] if size else [])
         sums = np.zeros((atoms, sum(layout)))
@@ -406,13 +418,14 @@ class _Sufficient:
         variable over blocks of rows.
         """
         c = self.cells
-        k = c.values.shape[1]
+        k = c.question_of_row.size
         of = c.question_of_row
         size = self.low_rank.gather.shape[0]
         h = self.n_strata
         width = k + c.weights.shape[1]
-        totals = self._by_atoms(variables, self.one_cell) if self.one_cell is not None else None
-        if totals is None:
+        if self.one_cell is not None:
+            totals = self._by_atoms(variables, self.one_cell)
+        else:
             totals = self._by_rows(variables)
         found = []
         for total in totals:
@@ -477,12 +490,7 @@ def sufficient_variances(cells: Cells, letters: bool, low_rank: LowRank) -> Cell
     """Variances from per-column sufficient statistics (see the module docstring)."""
     engine = _Sufficient(cells, low_rank)
     n_rows, n_columns = cells.estimate.shape
-    variables = []
-    for group in np.unique(cells.groups):
-        members = np.flatnonzero(cells.groups == group)
-        inside = cells.indicators[:, members]
-        variables.append((np.where(inside.any(axis=1), inside.argmax(axis=1), -1), members.size))
-    statistics = engine.statistics(variables)
+    statistics = engine.statistics(column_codes(cells.indicators, cells.groups))
     total = statistics[0]
     variance = np.empty((n_rows, n_columns))
     rest_variance = np.full((n_rows, n_columns), np.nan)
