@@ -12,14 +12,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances import facets, places, search
 from observatoire.platform.alliances.models import Alliance, FacetValue, State
 
 MAX_PER_PAGE = 100
+_LOCATION = (facets.PLACE, facets.OWN_TERRITORY)  # location rows, counted by no facet
+_COUNT = f"SELECT facet, code, COUNT(*) FROM {FacetValue._meta.db_table} WHERE alliance_id IN"
 
 
 @dataclass(frozen=True)
@@ -158,28 +162,25 @@ def _counts(
     backend: search.SearchBackend, matching: list[int], near: dict[str, list[int]]
 ) -> dict[str, dict[str, int]]:
     """(facet, code) counts: every search facet over the matches, and each selected facet also
-    over the fiches that miss only it, summed; one query (UNION ALL of grouped parts)."""
-    parts = []
+    over the fiches that miss only it, summed; one query (UNION ALL of grouped parts), written
+    as SQL: the ORM spent longer building it than the database running it."""
+    parts: list[tuple[str, list[Any]]] = []
     if matching:
-        parts.append(
-            FacetValue.objects.filter(alliance_id__in=backend.id_set(matching))
-            .exclude(facet__in=[facets.PLACE, facets.OWN_TERRITORY])
-            .values_list("facet", "code")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    parts += [
-        FacetValue.objects.filter(alliance_id__in=backend.id_set(sorted(ids)), facet=name)
-        .values_list("facet", "code")
-        .annotate(n=Count("id"))
-        .order_by()
-        for name, ids in near.items()
-        if ids
-    ]
+        ids = backend.id_set(matching)
+        where = f"({ids.sql}) AND facet NOT IN (%s, %s)"
+        parts.append((f"{_COUNT} {where} GROUP BY facet, code", [*ids.params, *_LOCATION]))
+    for name, near_ids in near.items():
+        if near_ids:
+            ids = backend.id_set(sorted(near_ids))
+            where = f"({ids.sql}) AND facet = %s"
+            parts.append((f"{_COUNT} {where} GROUP BY facet, code", [*ids.params, name]))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     if parts:
-        for facet, code, n in parts[0].union(*parts[1:], all=True):
-            counts[facet][code] = counts[facet].get(code, 0) + n
+        sql = " UNION ALL ".join(part for part, _ in parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _, params in parts for p in params])
+            for facet, code, n in cursor.fetchall():
+                counts[facet][code] = counts[facet].get(code, 0) + n
     return counts
 
 
