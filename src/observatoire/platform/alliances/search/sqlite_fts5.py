@@ -19,6 +19,7 @@ _RANK = f"bm25({TABLE}, 10.0, 4.0, 1.0, 2.0)"
 
 _WEIGHTS = (10.0, 4.0, 1.0, 2.0)
 _SCORE_HERE = 2000  # up to this many results, rank in Python (see `ranked_ids`)
+_FACET_ROWS = f"SELECT alliance_id FROM {FacetValue._meta.db_table} WHERE"
 
 
 def _stems(query: str) -> tuple[str, ...]:
@@ -79,13 +80,15 @@ class Fts5Backend:
             cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(i,) for i in ids])
 
     def within(self, rows: Mapping[str, Sequence[str]]) -> Q:
-        # One subquery per facet, each one range of the (code, facet, alliance) index: SQLite
-        # builds the (short) territory list first, then checks the text match against it.
-        where = Q()
+        # One UNION subquery, each part one range of the (code, facet, alliance) index: SQLite
+        # builds the (short) territory list first and probes the text matches against it (an OR
+        # of two IN subqueries made it walk every text match instead: twice as long).
+        parts, params = [], []
         for facet, codes in rows.items():
-            subquery = FacetValue.objects.filter(facet=facet, code__in=list(codes))
-            where |= Q(id__in=subquery.values("alliance_id"))
-        return where
+            marks = ", ".join(["%s"] * len(codes))
+            parts.append(f"{_FACET_ROWS} facet = %s AND code IN ({marks})")
+            params += [facet, *codes]
+        return Q(id__in=RawSQL(" UNION ".join(parts), params))
 
     def has(self, facet: str, codes: Sequence[str]) -> Exists:
         return Exists(
