@@ -232,7 +232,7 @@ def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
     specs = _question_specs(data, questions)
     question_of_row = np.asarray([spec[0] for spec in specs], dtype=np.int64)
     answered = np.empty((data.height, len(questions)), dtype=bool)
-    codes = np.empty((data.height, len(questions)), dtype=np.int64)
+    codes = np.empty((data.height, len(questions)), dtype=np.int64, order="F")
     tables = []
     for index, question in enumerate(questions):
         series = data.get_column(question.column)
@@ -321,16 +321,17 @@ def _adjust(p_values: np.ndarray, family: np.ndarray, method: Correction) -> np.
 
 
 def _aggregates(
-    rows: _Rows, weights: np.ndarray, indicators: np.ndarray, groups: np.ndarray
+    rows: _Rows,
+    weights: np.ndarray,
+    indicators: np.ndarray,
+    by_variable: list[tuple[np.ndarray, int]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted bases, weighted totals, counts and sums of squared weights (each R × C).
 
     Rows alike in every banner column form an atom; counts, w and w² are summed by atom ×
     answer code per question, then atoms into columns.
     """
-    atom, first = atoms_of(
-        [(codes + 1, count + 1) for codes, count in column_codes(indicators, groups)]
-    )
+    atom, first = atoms_of([(codes + 1, count + 1) for codes, count in by_variable])
     atoms = first.size
     of = rows.question_of_row
     n_questions = len(rows.tables)
@@ -377,7 +378,8 @@ def banner(
     indicators, column_meta = _banner_columns(design, variables)
     weights = design.domain_weights
     groups = column_meta.get_column("group").to_numpy()
-    base, totals, counts, squares = _aggregates(rows, weights, indicators, groups)
+    by_variable = column_codes(indicators, groups)
+    base, totals, counts, squares = _aggregates(rows, weights, indicators, by_variable)
     all_base, all_totals = base[:, :1], totals[:, :1]
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = totals / base
@@ -394,6 +396,7 @@ def banner(
         question_of_row=rows.question_of_row,
         indicators=indicators,
         groups=groups,
+        by_variable=by_variable,
         estimate=np.nan_to_num(estimate),
         base=np.where(base > 0, base, 1.0),
         rest_estimate=np.nan_to_num(rest_estimate),

@@ -36,7 +36,6 @@ from observatoire.survey.banner.answers import (
     answer_values,
     atoms_of,
     by_answer,
-    column_codes,
 )
 from observatoire.survey.calibration.adjustments import LowRank, combined_low_rank
 from observatoire.survey.design import Design
@@ -57,10 +56,11 @@ class Cells:
     question row's value, `weights` (n × Q) the domain weight of
     respondents who answered each question (0 otherwise) and `question_of_row` (R,) the question
     of each row; `indicators` (n × C) the columns' membership; `groups` (C,) the banner variable
-    of each column (−1 for Total). Estimates and bases are (R × C), with safe values (no NaN, no
-    zero base) where a cell is empty. `codes` (n × Q) and `tables` describe the values by answer:
-    `tables[q][codes[i, q]]` are respondent i's values of question q's rows, the last code of
-    each question (no answer, zero weight) has zero values.
+    of each column (−1 for Total), `by_variable` per variable (Total first) each row's column
+    within it (−1: none) and its number of columns. Estimates and bases are (R × C), with safe
+    values (no NaN, no zero base) where a cell is empty. `codes` (n × Q) and `tables` describe
+    the values by answer: `tables[q][codes[i, q]]` are respondent i's values of question q's
+    rows, the last code of each question (no answer, zero weight) has zero values.
     """
 
     design: Design
@@ -68,6 +68,7 @@ class Cells:
     question_of_row: np.ndarray
     indicators: np.ndarray
     groups: np.ndarray
+    by_variable: list[tuple[np.ndarray, int]]
     estimate: np.ndarray
     base: np.ndarray
     rest_estimate: np.ndarray
@@ -370,8 +371,7 @@ class _Sufficient:
         atom, first = atoms_of(parts)
         atoms = first.size
         layout = [width, 2 * k + n_questions] + ([width, width] if size else [])
-        sums = np.zeros((atoms, sum(layout)))
-        edges = np.cumsum([0, *layout])
+        both_sums, square_sums, *cell_sums = (np.zeros((atoms, part)) for part in layout)
         weight = c.design.domain_weights
         quantities = [weight, weight * weight]
         if size:
@@ -383,13 +383,14 @@ class _Sufficient:
             values = np.column_stack([values, values[:, :-1] ** 2])  # then y² per row
             grouped = by_answer(atom, atoms, c.codes[:, q], values, quantities)
             both, answer = np.append(rows, k + q), slice(0, rows.size + 1)
-            sums[:, edges[0] + both] = grouped[0, :, answer]
-            sums[:, edges[1] + rows] = factor * grouped[1, :, rows.size + 1 :]
-            sums[:, edges[1] + k + rows] = factor * grouped[1, :, : rows.size]
-            sums[:, edges[1] + 2 * k + q] = factor[:, 0] * grouped[1, :, rows.size]
+            both_sums[:, both] = grouped[0, :, answer]
+            square_sums[:, rows] = factor * grouped[1, :, rows.size + 1 :]
+            square_sums[:, k + rows] = factor * grouped[1, :, : rows.size]
+            square_sums[:, 2 * k + q] = factor[:, 0] * grouped[1, :, rows.size]
             if size:
-                sums[:, edges[2] + both] = grouped[2, :, answer]
-                sums[:, edges[3] + both] = factor * grouped[3, :, answer]
+                cell_sums[0][:, both] = grouped[2, :, answer]
+                cell_sums[1][:, both] = factor * grouped[3, :, answer]
+        sums = [both_sums, square_sums, *cell_sums]
         stratum, cell_of_atom = c.design.strata[first], cell[first]
         index = np.arange(atoms)
         ones = np.ones(atoms)
@@ -400,12 +401,9 @@ class _Sufficient:
             keys = [code * self.n_strata + stratum, code, code * size + cell_of_atom]
             keys.append(keys[2])
             heights = [count * self.n_strata, count, count * size, count * size]
-            names = ("sums", "products", "cell_sums", "spread")[: len(layout)]
-            for name, key_of_atom, height, start, stop in zip(
-                names, keys, heights, edges[:-1], edges[1:], strict=False
-            ):
-                grouped = _grouped(code, index, key_of_atom, ones, height)
-                setattr(total, name, grouped @ sums[:, start:stop])
+            names = ("sums", "products", "cell_sums", "spread")
+            for name, key_of_atom, height, part in zip(names, keys, heights, sums, strict=False):
+                setattr(total, name, _grouped(code, index, key_of_atom, ones, height) @ part)
             totals.append(total)
         return totals
 
@@ -490,7 +488,7 @@ def sufficient_variances(cells: Cells, letters: bool, low_rank: LowRank) -> Cell
     """Variances from per-column sufficient statistics (see the module docstring)."""
     engine = _Sufficient(cells, low_rank)
     n_rows, n_columns = cells.estimate.shape
-    statistics = engine.statistics(column_codes(cells.indicators, cells.groups))
+    statistics = engine.statistics(cells.by_variable)
     total = statistics[0]
     variance = np.empty((n_rows, n_columns))
     rest_variance = np.full((n_rows, n_columns), np.nan)
