@@ -11,6 +11,7 @@ row without building one value column per row: a group-by on integer codes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -82,3 +83,53 @@ def answer_values(table: np.ndarray) -> np.ndarray:
     values = np.column_stack([table, np.ones(table.shape[0])])
     values[-1] = 0.0
     return values
+
+
+@dataclass
+class AtomSums:
+    """Sums by atom, for every question row (R) and question (Q), in the variances' layout.
+
+    `counts` (atoms × Q) Σ1 over answers; `linear` (atoms × (R + Q)) Σw·y per row then Σw per
+    question; `squares` (atoms × (2R + Q)) Σw²y², Σw²y, Σw²; `spread` the sums Σg·w·[y, 1] and
+    Σs·w·[y, 1] with each row's calibration gather g and scatter s (empty without them).
+    """
+
+    first: np.ndarray
+    counts: np.ndarray
+    linear: np.ndarray
+    squares: np.ndarray
+    spread: list[np.ndarray]
+
+
+def atom_sums(
+    parts: Sequence[tuple[np.ndarray, int]],
+    weights: np.ndarray,
+    codes: np.ndarray,
+    tables: Sequence[np.ndarray],
+    question_of_row: np.ndarray,
+    calibration: tuple[np.ndarray, np.ndarray] | None,
+) -> AtomSums:
+    """Group the rows into atoms (alike in every part) and sum them by answer code."""
+    atom, first = atoms_of(parts)
+    atoms, k, n_questions = first.size, question_of_row.size, len(tables)
+    quantities = [np.ones(weights.size), weights, weights * weights]
+    if calibration is not None:
+        quantities += [gather * weights for gather in calibration]
+    counts = np.zeros((atoms, n_questions))
+    linear = np.zeros((atoms, k + n_questions))
+    squares = np.zeros((atoms, 2 * k + n_questions))
+    spread = [np.zeros((atoms, k + n_questions)) for _ in quantities[3:]]
+    for q, table in enumerate(tables):
+        rows = np.flatnonzero(question_of_row == q)
+        values = answer_values(table)
+        values = np.column_stack([values, values[:, :-1] ** 2])  # then y² per row
+        grouped = by_answer(atom, atoms, codes[:, q], values, quantities)
+        both, answer = np.append(rows, k + q), slice(0, rows.size + 1)
+        counts[:, q] = grouped[0, :, rows.size]
+        linear[:, both] = grouped[1, :, answer]
+        squares[:, rows] = grouped[2, :, rows.size + 1 :]
+        squares[:, k + rows] = grouped[2, :, : rows.size]
+        squares[:, 2 * k + q] = grouped[2, :, rows.size]
+        for sums, found in zip(spread, grouped[3:], strict=True):
+            sums[:, both] = found[:, answer]
+    return AtomSums(first, counts, linear, squares, spread)

@@ -16,8 +16,13 @@ import polars as pl
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from observatoire.survey.banner.answers import answer_values, atoms_of, by_answer, column_codes
-from observatoire.survey.banner.variance import Cells, cell_variances
+from observatoire.survey.banner.answers import AtomSums, atom_sums, column_codes
+from observatoire.survey.banner.variance import (
+    Cells,
+    atom_parts,
+    cell_variances,
+    variance_route,
+)
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 from observatoire.survey.linearization import degrees_of_freedom
@@ -332,30 +337,19 @@ def _adjust(p_values: np.ndarray, family: np.ndarray, method: Correction) -> np.
 
 
 def _aggregates(
-    rows: _Rows,
-    weights: np.ndarray,
-    indicators: np.ndarray,
-    by_variable: list[tuple[np.ndarray, int]],
+    atoms: AtomSums, indicators: np.ndarray, of: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted bases, weighted totals, counts and sums of squared weights (each R × C).
 
-    Rows alike in every banner column form an atom; counts, w and w² are summed by atom ×
-    answer code per question, then atoms into columns.
+    Sums of atoms (rows alike in every banner column, and in stratum and calibration cell when
+    the variances use them too) into columns.
     """
-    atom, first = atoms_of([(codes + 1, count + 1) for codes, count in by_variable])
-    atoms = first.size
-    of = rows.question_of_row
-    n_questions = len(rows.tables)
-    quantities = [np.ones(weights.size), weights, weights * weights]
-    sums = np.zeros((atoms, 3 * n_questions + of.size))
-    for q, table in enumerate(rows.tables):
-        grouped = by_answer(atom, atoms, rows.codes[:, q], answer_values(table), quantities)
-        sums[:, [q, n_questions + q, 2 * n_questions + q]] = grouped[:, :, -1].T
-        sums[:, 3 * n_questions + np.flatnonzero(of == q)] = grouped[1, :, :-1]
-    sums = indicators[first].T.astype(np.float64) @ sums
-    q = n_questions
-    counts, base, squares = (sums[:, i * q : (i + 1) * q].T[of] for i in range(3))
-    return base, sums[:, 3 * q :].T, counts, squares
+    k = of.size
+    members = indicators[atoms.first].T.astype(np.float64)
+    counts = members @ atoms.counts
+    linear = members @ atoms.linear
+    squares = members @ atoms.squares[:, 2 * k :]
+    return linear[:, k:].T[of], linear[:, :k].T, counts.T[of], squares.T[of]
 
 
 @threadpool_limits.wrap(limits=1, user_api="blas")
@@ -390,7 +384,11 @@ def banner(
     weights = design.domain_weights
     groups = column_meta.get_column("group").to_numpy()
     by_variable = column_codes(indicators, groups)
-    base, totals, counts, squares = _aggregates(rows, weights, indicators, by_variable)
+    low_rank = variance_route(design)
+    parts, calibration = atom_parts(design, low_rank)
+    parts += [(codes + 1, count + 1) for codes, count in by_variable]
+    atoms = atom_sums(parts, weights, rows.codes, rows.tables, rows.question_of_row, calibration)
+    base, totals, counts, squares = _aggregates(atoms, indicators, rows.question_of_row)
     all_base, all_totals = base[:, :1], totals[:, :1]
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = totals / base
@@ -414,6 +412,8 @@ def banner(
         rest_base=np.where(rest_base > 0, rest_base, 1.0),
         codes=rows.codes,
         tables=rows.tables,
+        low_rank=low_rank,
+        atoms=atoms,
     )
     variances = cell_variances(cells, settings.letters)
     pairs = variances.pairs

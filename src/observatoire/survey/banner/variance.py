@@ -32,11 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from observatoire.survey.banner.answers import (
-    answer_values,
-    atoms_of,
-    by_answer,
-)
+from observatoire.survey.banner.answers import AtomSums
 from observatoire.survey.calibration.adjustments import LowRank, combined_low_rank
 from observatoire.survey.design import Design
 from observatoire.survey.linearization import total_variance
@@ -60,7 +56,9 @@ class Cells:
     within it (−1: none) and its number of columns. Estimates and bases are (R × C), with safe
     values (no NaN, no zero base) where a cell is empty. `codes` (n × Q) and `tables` describe
     the values by answer: `tables[q][codes[i, q]]` are respondent i's values of question q's
-    rows, the last code of each question (no answer, zero weight) has zero values.
+    rows, the last code of each question (no answer, zero weight) has zero values. `low_rank`
+    is the design's calibration when the sufficient-statistics route applies (`variance_route`),
+    and `atoms` the rows' sums by atom when they were grouped with `atom_parts`.
     """
 
     design: Design
@@ -75,6 +73,8 @@ class Cells:
     rest_base: np.ndarray
     codes: np.ndarray
     tables: list[np.ndarray]
+    low_rank: LowRank | None
+    atoms: AtomSums | None
 
     @cached_property
     def values(self) -> np.ndarray:
@@ -350,47 +350,26 @@ class _Sufficient:
         return totals
 
     def _by_atoms(
-        self,
-        variables: list[tuple[np.ndarray, int]],
-        one_cell: tuple[np.ndarray, np.ndarray, np.ndarray],
+        self, variables: list[tuple[np.ndarray, int]], cell: np.ndarray
     ) -> list[_Accumulator]:
         """The same sums through atoms: rows alike in stratum, calibration cell and columns.
 
-        Each row's answers are summed into its atom by answer code; every variable's sums are
-        then sums of atoms. Needs each row in one calibration cell (raking,
+        The atoms' sums by answer code (`Cells.atoms`, from `atom_parts`) are summed into every
+        variable's columns. Needs each row in one calibration cell (raking,
         post-stratification or none).
         """
         c = self.cells
+        assert c.atoms is not None  # built with atom_parts whenever one_cell is known
         k = c.question_of_row.size
-        n_questions = c.weights.shape[1]
-        width = k + n_questions
+        width = k + c.weights.shape[1]
         size = self.low_rank.gather.shape[0]
-        cell, gathered, scattered = one_cell
-        parts = [(c.design.strata, self.n_strata), (cell, max(size, 1))]
-        parts += [(codes + 1, count + 1) for codes, count in variables]
-        atom, first = atoms_of(parts)
+        first = c.atoms.first
         atoms = first.size
-        layout = [width, 2 * k + n_questions] + ([width, width] if size else [])
-        both_sums, square_sums, *cell_sums = (np.zeros((atoms, part)) for part in layout)
-        weight = c.design.domain_weights
-        quantities = [weight, weight * weight]
-        if size:
-            quantities += [gathered * weight, scattered * weight]
         factor = self.row_factor[first][:, None]  # c_h, the same for every row of an atom
-        for q, table in enumerate(c.tables):
-            rows = np.flatnonzero(c.question_of_row == q)
-            values = answer_values(table)
-            values = np.column_stack([values, values[:, :-1] ** 2])  # then y² per row
-            grouped = by_answer(atom, atoms, c.codes[:, q], values, quantities)
-            both, answer = np.append(rows, k + q), slice(0, rows.size + 1)
-            both_sums[:, both] = grouped[0, :, answer]
-            square_sums[:, rows] = factor * grouped[1, :, rows.size + 1 :]
-            square_sums[:, k + rows] = factor * grouped[1, :, : rows.size]
-            square_sums[:, 2 * k + q] = factor[:, 0] * grouped[1, :, rows.size]
-            if size:
-                cell_sums[0][:, both] = grouped[2, :, answer]
-                cell_sums[1][:, both] = factor * grouped[3, :, answer]
-        sums = [both_sums, square_sums, *cell_sums]
+        sums = [c.atoms.linear, factor * c.atoms.squares]
+        if size:
+            gathered, scattered = c.atoms.spread
+            sums += [gathered, factor * scattered]
         stratum, cell_of_atom = c.design.strata[first], cell[first]
         index = np.arange(atoms)
         ones = np.ones(atoms)
@@ -422,7 +401,7 @@ class _Sufficient:
         h = self.n_strata
         width = k + c.weights.shape[1]
         if self.one_cell is not None:
-            totals = self._by_atoms(variables, self.one_cell)
+            totals = self._by_atoms(variables, self.one_cell[0])
         else:
             totals = self._by_rows(variables)
         found = []
@@ -528,9 +507,31 @@ def sufficient_variances(cells: Cells, letters: bool, low_rank: LowRank) -> Cell
     )
 
 
+def variance_route(design: Design) -> LowRank | None:
+    """The calibrations as one x − P·Φ(M·x) when sufficient statistics apply, else None."""
+    return _low_rank(design) if _fast_path_applies(design) else None
+
+
+def atom_parts(
+    design: Design, low_rank: LowRank | None
+) -> tuple[list[tuple[np.ndarray, int]], tuple[np.ndarray, np.ndarray] | None]:
+    """What atoms must keep apart for the variances besides banner columns, and calibration.
+
+    With one calibration cell per row: the stratum and the cell, and each row's gather and
+    scatter values (None without calibration); no parts when the variances are not computed
+    from atoms.
+    """
+    one_cell = None if low_rank is None else _one_cell_per_row(low_rank, design.n)
+    if low_rank is None or one_cell is None:
+        return [], None
+    cell, gathered, scattered = one_cell
+    size = low_rank.gather.shape[0]
+    parts = [(design.strata, int(design.strata.max()) + 1), (cell, max(size, 1))]
+    return parts, (gathered, scattered) if size else None
+
+
 def cell_variances(cells: Cells, letters: bool) -> CellVariances:
     """Sufficient statistics when the design allows it, else scores through total_variance."""
-    low_rank = _low_rank(cells.design) if _fast_path_applies(cells.design) else None
-    if low_rank is None:
+    if cells.low_rank is None:
         return generic_variances(cells, letters)
-    return sufficient_variances(cells, letters, low_rank)
+    return sufficient_variances(cells, letters, cells.low_rank)
