@@ -143,33 +143,14 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
                 "width": 330,
                 "height": {"step": 22},
                 "data": {"values": bars},
-                "layer": [
-                    {
-                        "mark": {"type": "bar", "height": {"band": 0.78}},
-                        "encoding": {
-                            "y": {**y, "axis": {"labelLimit": 260, "labelPadding": 6}},
-                            "x": {"field": "share", "type": "quantitative", "stack": "normalize",
-                                  "axis": None},
-                            "color": {"field": "band", "type": "nominal",
-                                      "sort": [b.label for b in q.bands],
-                                      "scale": {"range": BAND_COLOURS},
-                                      "legend": {"title": None, "orient": "top",
-                                                 "direction": "horizontal"}},
-                            "order": {"field": "order"},
-                        },
-                    },
-                    {
-                        "mark": {"type": "text", "dx": -4, "align": "right", "fontSize": 11},
-                        "encoding": {
-                            "y": y,
-                            "x": {"field": "share", "type": "quantitative", "stack": "normalize"},
-                            "text": {"field": "label"},
-                            "order": {"field": "order"},
-                            "color": {"condition": {"test": f"datum.order == {len(q.bands) - 1}",
-                                                    "value": "white"}, "value": INK},
-                        },
-                    },
-                ],
+                "layer": _stacked_layers(
+                    {**y, "axis": {"labelLimit": 260, "labelPadding": 6}},
+                    y,
+                    {"field": "band", "type": "nominal", "sort": [b.label for b in q.bands],
+                     "scale": {"range": BAND_COLOURS},
+                     "legend": {"title": None, "orient": "top", "direction": "horizontal"}},
+                    white_when=f"datum.order == {len(q.bands) - 1}",
+                ),
             },
             _text_columns(y, table, 75 * len({row["column"] for row in table})),
         ],
@@ -178,6 +159,34 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
     subtitle = f"Base : ensemble ({formats.millions(study.population_total)} de personnes)"
     return Chart(f"{q.code.lower()}-bands", q.short_label, _frame(spec, study, q.short_label,
                                                                    subtitle))  # fmt: skip
+
+
+def _stacked_layers(
+    bar_y: dict[str, Any], y: dict[str, Any], colour: dict[str, Any], *, white_when: str
+) -> list[dict[str, Any]]:
+    """Horizontal bars stacked to 100 % with their labels inside, white on the dark segments."""
+    return [
+        {
+            "mark": {"type": "bar", "height": {"band": 0.78}},
+            "encoding": {
+                "y": bar_y,
+                "x": {"field": "share", "type": "quantitative", "stack": "normalize",
+                      "axis": None},
+                "color": colour,
+                "order": {"field": "order"},
+            },
+        },
+        {
+            "mark": {"type": "text", "dx": -4, "align": "right", "fontSize": 11},
+            "encoding": {
+                "y": y,
+                "x": {"field": "share", "type": "quantitative", "stack": "normalize"},
+                "text": {"field": "label"},
+                "order": {"field": "order"},
+                "color": {"condition": {"test": white_when, "value": "white"}, "value": INK},
+            },
+        },
+    ]  # fmt: skip
 
 
 def _text_columns(y: dict[str, Any], rows: list[dict[str, str]], width: int) -> dict[str, Any]:
@@ -241,31 +250,13 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
         "width": 340,
         "height": {"step": 22},
         "data": {"values": values},
-        "layer": [
-            {
-                "mark": {"type": "bar", "height": {"band": 0.78}},
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "share", "type": "quantitative", "stack": "normalize",
-                          "axis": None},
-                    "color": {"field": "degree", "type": "nominal",
-                              "sort": [t.label for t in q.codes],
-                              "scale": {"range": DEGREE_COLOURS}, "title": None},
-                    "order": {"field": "order"},
-                },
-            },
-            {
-                "mark": {"type": "text", "dx": -4, "align": "right", "fontSize": 11},
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "share", "type": "quantitative", "stack": "normalize"},
-                    "text": {"field": "label"},
-                    "order": {"field": "order"},
-                    "color": {"condition": {"test": "datum.order <= 1", "value": "white"},
-                              "value": INK},
-                },
-            },
-        ],
+        "layer": _stacked_layers(
+            y,
+            y,
+            {"field": "degree", "type": "nominal", "sort": [t.label for t in q.codes],
+             "scale": {"range": DEGREE_COLOURS}, "title": None},
+            white_when="datum.order <= 1",
+        ),
     }  # fmt: skip
     spec: dict[str, Any] = (
         {"hconcat": [bars, _text_columns(y, groups, 125 * len(q.groups))], "spacing": 6}
