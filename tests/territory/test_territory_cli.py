@@ -72,3 +72,16 @@ def test_search_lists_matches() -> None:
     assert len(lines) == 2 and lines[0].startswith("94018") and "Charenton-le-Pont" in lines[0]
     found = json.loads(run("search", "marne", "--kind", "ept", "--json").stdout)
     assert [t["code"] for t in found] == ["200057941"]
+
+
+def test_frame_json_and_table_agree_with_the_package() -> None:
+    from observatoire import territory
+
+    data = json.loads(run("frame", "--json").stdout)
+    assert data["total"] == territory.commune_frame().total
+    assert sum(c["communes"] for c in data["cells"]) == data["total"]
+    assert len(data["cells"]) == 48
+    table = run("frame")
+    assert table.exit_code == 0, table.output
+    assert "Provence-Alpes-Côte d'Azur" in table.stdout
+    assert "decoupage-administratif" in table.stdout

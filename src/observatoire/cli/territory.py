@@ -134,3 +134,36 @@ def search(
         population = f"{_number(t.population)} hab." if t.population is not None else ""
         where = f" ({t.department})" if t.kind == "commune" else ""
         typer.echo(f"{t.code:<10} {KIND_LABELS[t.kind]:<12} {t.name}{where}  {population}")
+
+
+@app.command("frame")
+def frame(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Count the communes of the 12 study regions by size class: the mayors' sampling frame."""
+    counted = territory.commune_frame()
+    if as_json:
+        data = {
+            "source": counted.source,
+            "total": counted.total,
+            "cells": [
+                {
+                    "study_region": c.study_region,
+                    "size_class": c.size_class,
+                    "communes": c.communes,
+                    "population": c.population,
+                }
+                for c in counted.cells
+            ],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    sizes = list(COMMUNE_SIZES.codes)
+    header = "".join(f"{s:>13}" for s in sizes)
+    typer.echo(f"{'Région d’étude':<36}{header}{'Total':>9}")
+    for region, total in counted.by_study_region().items():
+        cells = "".join(f"{_number(counted.count(region, s)):>13}" for s in sizes)
+        typer.echo(f"{territory.study_region_name(region)[:35]:<36}{cells}{_number(total):>9}")
+    margins = "".join(f"{_number(v):>13}" for v in counted.by_size_class().values())
+    typer.echo(f"{'Total':<36}{margins}{_number(counted.total):>9}")
+    typer.echo(f"Source : {counted.source}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from observatoire.territory.adults import adult_population
+from observatoire.territory.frames import CommuneFrame, FrameCell, commune_frame
 from observatoire.territory.model import (
     KINDS,
     AdultPopulation,
@@ -39,11 +40,14 @@ __all__ = [
     "KINDS",
     "AdultPopulation",
     "AmbiguousTerritory",
+    "CommuneFrame",
+    "FrameCell",
     "StudyRegion",
     "Territory",
     "UnknownTerritory",
     "adult_population",
     "ancestors",
+    "commune_frame",
     "department_shapes",
     "departments",
     "descendants",

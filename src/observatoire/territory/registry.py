@@ -45,6 +45,7 @@ class Registry:
     """Every territory, indexed by code, by (kind, code) and by ancestor."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
+        self.source: dict[str, str] = raw["source"]  # the npm package and version built from
         self.former_codes: dict[str, str] = raw["former_codes"]
         dep_region = {code: region for code, _, region in raw["departments"]}
         dep_study = {code: _study(region) for code, region in dep_region.items()}
