@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import special, stats
 
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
@@ -583,18 +583,31 @@ def proportion_interval(
     design_df: float,
 ) -> tuple[float, float]:
     """Interval for a proportion from its estimate and SE (R's svyciprop methods but
-    "likelihood", which needs the whole design: see `ciprop`)."""
+    "likelihood", which needs the whole design: see `ciprop`).
+
+    With no sampling variance (se = 0: a census, a stratum-level proportion in a stratified
+    design, p of 0 or 1) the interval is (p, p), or NaN where R's transformation is undefined
+    (p of 0 or 1 for asin, xlogit and beta). R's beta interval at se = 0 and 0 < p < 1 is
+    (0.5, 0.5) whatever p (its qbeta(., Inf, Inf)); the engine returns the limit (p, p).
+
+    >>> proportion_interval(0.25, 0.0, "beta", 0.95, 10, n_rows=12, design_df=10)
+    (0.25, 0.25)
+    """
     alpha = 1 - level
+    p64, se64 = np.float64(p), np.float64(se)
     t = stats.t.ppf(1 - alpha / 2, df)
-    if method == "mean":
-        return p - t * se, p + t * se
-    if method == "asin":
-        centre, half = np.arcsin(np.sqrt(p)), t * se / (2 * np.sqrt(p * (1 - p)))
-        return float(np.sin(centre - half) ** 2), float(np.sin(centre + half) ** 2)
-    if method in ("xlogit", "logit"):
-        centre, half = np.log(p / (1 - p)), t * se / (p * (1 - p))
-        return float(stats.logistic.cdf(centre - half)), float(stats.logistic.cdf(centre + half))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "mean":
+            return float(p64 - t * se64), float(p64 + t * se64)
+        if method == "asin":
+            centre, half = np.arcsin(np.sqrt(p64)), t * se64 / (2 * np.sqrt(p64 * (1 - p64)))
+            return float(np.sin(centre - half) ** 2), float(np.sin(centre + half) ** 2)
+        if method in ("xlogit", "logit"):
+            centre, half = np.log(p64 / (1 - p64)), t * se64 / (p64 * (1 - p64))
+            return float(special.expit(centre - half)), float(special.expit(centre + half))
     if method == "beta":
+        if se == 0:
+            return (float(p), float(p)) if 0 < p < 1 else (np.nan, np.nan)
         n_eff = p * (1 - p) / se**2
         n_eff *= (stats.t.ppf(alpha / 2, n_rows - 1) / stats.t.ppf(alpha / 2, design_df)) ** 2
         low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
@@ -644,6 +657,12 @@ def ciprop(
     df, n_rows = degrees_of_freedom(design), _rows(design)
     answered = design.subset(~missing) if missing.any() else design
     p, se = _proportion(answered, indicator)
+    if method == "likelihood" and p in (0.0, 1.0):
+        raise SurveyError(
+            f"the likelihood interval is undefined for a proportion of {p:g} (no row or every "
+            "row of the domain has the value); use method='beta' or 'logit'",
+            column=variable,
+        )
     if method in ("logit", "likelihood"):
         # R fits a quasibinomial svyglm: the estimate is expit of its IRLS coefficient.
         kept = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
@@ -843,7 +862,10 @@ def _fit_intercept(design: Design, y: np.ndarray, mean_weight: float) -> _Interc
     naive = 1.0 / float(working.sum())
     residual = (y - mu) / (mu * (1 - mu))
     variance = float(total_variance(design, residual * working * naive))
-    pearson = (y - mu) * np.sqrt(prior) / np.sqrt(mu * (1 - mu))
+    # R's residuals.svyglm(type="pearson") divides the prior weights by the sampling weights
+    # over their mean in the design left after rows with a missing value went out: the
+    # residuals are unweighted, up to the ratio of the two means.
+    pearson = (y - mu) * np.sqrt(w[rows].mean() / mean_weight) / np.sqrt(mu * (1 - mu))
     n_obs = int((w[rows] != 0).sum())
     centre = float(w @ pearson / w.sum())
     dispersion = float(w @ ((pearson - centre) ** 2 * n_obs / (n_obs - 1)) / w.sum())
@@ -865,12 +887,30 @@ def _replicate_logit(design: Design, y: np.ndarray, mean_weight: float) -> tuple
     return coef, float(np.sqrt(variance))
 
 
+def upper_f_quantile(alpha: float, df1: float, df2: float) -> float:
+    """R's qf(alpha, df1, df2, lower.tail=FALSE), accurate for a tiny alpha where SciPy's
+    f.isf works from 1 - alpha and overflows (1e-21 and below): R's own formula, through the
+    upper tail of the beta distribution or, for large df, the chi-square.
+
+    >>> round(upper_f_quantile(1e-21, 1, 13000), 6)
+    92.044893
+    """
+    if df1 <= df2 and df2 > 4e5:
+        return float(stats.chi2.isf(alpha, df1) / df1)
+    if df1 > 4e5:
+        return float(df2 / stats.chi2.ppf(alpha, df2))
+    return float((1 / special.betaincinv(df2 / 2, df1 / 2, alpha) - 1) * (df2 / df1))
+
+
 def _likelihood_interval(fit: _InterceptFit, level: float, df: int) -> tuple[float, float]:
     """R's svyciprop(method="likelihood"): the Rao–Scott-scaled profile likelihood interval of
     the intercept (survey's MASSprofile_glm + confint_profile, spline included)."""
+    if fit.se == 0:  # no sampling variance: the interval shrinks to the estimate
+        p = float(special.expit(fit.coef))
+        return p, p
     lam = fit.se**2 / fit.naive
     alpha = stats.norm.cdf(stats.t.ppf((1 - level) / 2, df) * np.sqrt(lam)) / 2
-    z_max = np.sqrt(stats.f.isf(alpha, 1, fit.n_rows - 1))
+    z_max = np.sqrt(upper_f_quantile(alpha, 1, fit.n_rows - 1))
     step_size = z_max / 5
     original = fit.deviance(fit.coef)
     z_values, params = [0.0], [fit.coef]

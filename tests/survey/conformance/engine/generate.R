@@ -18,7 +18,7 @@ emit <- function(id, description, r_call, data, design, estimate, expected, subs
                design = design,
                subset = subset, calibration = calibration, estimate = estimate,
                expected = expected, tolerance = list(relative = 1e-9, absolute = 1e-9))
-  writeLines(toJSON(case, auto_unbox = TRUE, digits = NA, null = "null", pretty = TRUE),
+  writeLines(toJSON(case, auto_unbox = TRUE, digits = NA, null = "null", na = "null", pretty = TRUE),
              file.path("cases", paste0(id, ".json")))
 }
 stat_expected <- function(x, labels = names(coef(x)), deff = FALSE) {
@@ -342,3 +342,82 @@ emit("ttest_jk1_clus1.ttest", "svyttest of api00 by sch.wide on the JK1 design."
           se = I(unname(t$estimate / t$statistic)), ci_low = I(unname(t$conf.int[1])),
           ci_high = I(unname(t$conf.int[2])), statistic = unname(t$statistic),
           df = unname(t$parameter), p_value = t$p.value))
+
+# ---------------------------------------------------------------------------------------------
+# R's other shipped data sets, whose weights vary (GPL, as the survey package): written to data/
+# and read back, so that R computes on exactly the numbers the engine reads.
+shipped <- function(name, frame) {
+  path <- file.path("data", paste0(name, ".csv"))
+  write.csv(frame, path, row.names = FALSE, na = "")
+  read.csv(path, na.strings = "", stringsAsFactors = TRUE)
+}
+data(nhanes); data(yrbs); data(hospital)
+nhanes <- shipped("nhanes", nhanes)
+yrbs <- shipped("yrbs", yrbs)
+hospital$census <- ave(hospital$hospno, hospital$oblevel, FUN = length)  # fpc = sample size: a census
+hospital$big <- as.integer(hospital$births > 1000)  # derived: more than 1000 births
+hospital <- shipped("hospital", hospital)
+ciprop_expected <- function(r, label) {
+  ci <- as.vector(confint(r))
+  list(labels = I(label), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+       ci_low = I(ci[1]), ci_high = I(ci[2]))
+}
+
+# Proportion intervals with varying weights: every method on NHANES (HI_CHOL has missing values);
+# the likelihood interval's dispersion uses Pearson residuals without the sampling weights.
+dnhanes <- svydesign(id = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, nest = TRUE, data = nhanes)
+nhanes_spec <- design_spec(ids = list("SDMVPSU"), strata = "SDMVSTRA", weights = "WTMEC2YR", nest = TRUE)
+for (m in c("logit", "likelihood", "asin", "beta", "mean", "xlogit")) {
+  r <- svyciprop(~I(HI_CHOL == 1), dnhanes, method = m, na.rm = TRUE)
+  emit(paste0("ciprop_nhanes.", m), paste0("svyciprop method ", m, " of HI_CHOL on NHANES (varying weights, na.rm)."),
+       paste0("svyciprop(~I(HI_CHOL == 1), svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nhanes), method='", m, "', na.rm=TRUE)"),
+       "nhanes", nhanes_spec, est("ciprop", "HI_CHOL", na_rm = TRUE, options = list(method = m, equals = 1)),
+       ciprop_expected(r, "HI_CHOL1"))
+}
+r <- svyciprop(~I(HI_CHOL == 1), subset(dnhanes, agecat == "(19,39]"), method = "likelihood", na.rm = TRUE)
+emit("ciprop_nhanes_domain.likelihood", "svyciprop method likelihood of HI_CHOL in the domain agecat == (19,39] of NHANES.",
+     "svyciprop(~I(HI_CHOL == 1), subset(dnhanes, agecat == '(19,39]'), method='likelihood', na.rm=TRUE)",
+     "nhanes", nhanes_spec, est("ciprop", "HI_CHOL", na_rm = TRUE, options = list(method = "likelihood", equals = 1)),
+     ciprop_expected(r, "HI_CHOL1"), subset = list(column = "agecat", equals = "(19,39]"))
+
+# A large design effect (YRBS): the F quantile of the likelihood interval at a tiny alpha.
+dyrbs <- svydesign(id = ~psu, strata = ~stratum, weights = ~weight, data = yrbs)
+yrbs_spec <- design_spec(ids = list("psu"), strata = "stratum", weights = "weight")
+for (m in c("likelihood", "logit")) {
+  r <- svyciprop(~I(qn8 == 1), dyrbs, method = m, na.rm = TRUE)
+  emit(paste0("ciprop_yrbs.", m), paste0("svyciprop method ", m, " of qn8 on YRBS (design effect about 230)."),
+       paste0("svyciprop(~I(qn8 == 1), svydesign(id=~psu, strata=~stratum, weights=~weight, data=yrbs), method='", m, "', na.rm=TRUE)"),
+       "yrbs", yrbs_spec, est("ciprop", "qn8", na_rm = TRUE, options = list(method = m, equals = 1)),
+       ciprop_expected(r, "qn81"))
+}
+
+# A small stratified sample of hospitals with weights that differ by stratum.
+dhosp <- svydesign(id = ~hospno, strata = ~oblevel, weights = ~weighta, fpc = ~tothosp, data = hospital)
+hosp_spec <- design_spec(ids = list("hospno"), strata = "oblevel", weights = "weighta", fpc = list("tothosp"))
+for (m in c("likelihood", "logit", "beta")) {
+  r <- svyciprop(~I(big == 1), dhosp, method = m)
+  emit(paste0("ciprop_hospital.", m), paste0("svyciprop method ", m, " of big (births > 1000) on the hospital sample."),
+       paste0("svyciprop(~I(big == 1), svydesign(id=~hospno, strata=~oblevel, weights=~weighta, fpc=~tothosp, data=hospital), method='", m, "')"),
+       "hospital", hosp_spec, est("ciprop", "big", options = list(method = m, equals = 1)),
+       ciprop_expected(r, "big1"))
+}
+
+# Standard errors of exactly 0: a proportion of 0 in a domain (the beta interval is undefined,
+# NaN in R), and a census (fpc = 1 everywhere) whose weights differ by stratum.
+r <- svyciprop(~I(agecat == "(0,19]"), subset(dnhanes, agecat == "(59,Inf]"), method = "beta")
+emit("ciprop_nhanes_zero.beta", "svyciprop method beta of a level absent from the domain (p = 0, se = 0): NaN interval.",
+     "svyciprop(~I(agecat == '(0,19]'), subset(dnhanes, agecat == '(59,Inf]'), method='beta')",
+     "nhanes", nhanes_spec, est("ciprop", "agecat", options = list(method = "beta", equals = "(0,19]")),
+     ciprop_expected(r, "agecat(0,19]"), subset = list(column = "agecat", equals = "(59,Inf]"))
+dcensus <- svydesign(id = ~1, strata = ~oblevel, weights = ~weighta, fpc = ~census, data = hospital)
+census_spec <- design_spec(strata = "oblevel", weights = "weighta", fpc = list("census"))
+for (type in c("beta", "mean")) {
+  q <- svyquantile(~births, dcensus, 0.5, interval.type = type)
+  ci <- confint(q)
+  emit(paste0("quantile_census.", type), paste0("Median of births on a census (se = 0), interval.type='", type, "': the interval is the median."),
+       paste0("svyquantile(~births, svydesign(id=~1, strata=~oblevel, weights=~weighta, fpc=~census, data=hospital), 0.5, interval.type='", type, "')"),
+       "hospital", census_spec,
+       c(est("quantile", "births", options = list(qrule = "math", interval_type = type)), list(quantiles = I(0.5))),
+       list(labels = I("births.0.5"), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
+            ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
+}
