@@ -22,3 +22,21 @@ def demo_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "impact-citoyens"
     shutil.copytree(DEMO, folder)
     return folder
+
+
+ACTORS = DEMO.parent / "impact-acteurs"
+
+
+@pytest.fixture
+def actors() -> Path:
+    """The multi-population demo study IMPACT-Acteurs (read only)."""
+    return ACTORS
+
+
+@pytest.fixture
+def actors_copy(tmp_path: Path) -> Path:
+    """Copies of IMPACT-Acteurs and of the citizens' study it reads, side by side."""
+    shutil.copytree(DEMO, tmp_path / DEMO.name)
+    folder = tmp_path / ACTORS.name
+    shutil.copytree(ACTORS, folder)
+    return folder

@@ -66,7 +66,10 @@ def schema() -> None:
 @app.command("generate-demo")
 def generate_demo(folder: FolderArg) -> None:
     """Write the synthetic respondents of the demo study where its study.yaml names them."""
-    from observatoire.studies.generate import generate_demo as generate
+    from observatoire.studies.demo_actors import generate_actors_demo
+    from observatoire.studies.generate import generate_demo as generate_waves
+    from observatoire.studies.populations import is_multi_population
 
+    generate = generate_actors_demo if is_multi_population(folder) else generate_waves
     for path in generate(folder):
         console.print(f"Wrote {path}", highlight=False)
