@@ -17,7 +17,7 @@ import yaml
 
 from observatoire import vocabularies
 from observatoire.studies.model import STUDY_FILE, Question, Wave, _questions
-from observatoire.studies.problems import Problem, StudyInvalid
+from observatoire.studies.problems import Problem, StudyInvalid, read_mapping
 from observatoire.studies.published import PublishedFigures, load_published
 from observatoire.studies.universes import Universe, load_universe
 
@@ -111,12 +111,7 @@ def load_multi_study(folder: Path | str) -> MultiStudy:
     """Read a multi-population DIR/study.yaml; StudyInvalid lists every problem found."""
     folder = Path(folder)
     file = str(folder / STUDY_FILE)
-    try:
-        doc = yaml.safe_load((folder / STUDY_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StudyInvalid([Problem(file, "study.yaml not found")]) from None
-    except yaml.YAMLError as exc:
-        raise StudyInvalid([Problem(file, f"not valid YAML: {exc}")]) from None
+    doc = read_mapping(folder / STUDY_FILE, "study.yaml")
     problems: list[Problem] = []
     for key in ("study", "title", "universe", "respondent_id", "questions", "populations"):
         if key not in doc:

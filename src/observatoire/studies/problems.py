@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from observatoire.errors import InputError, located
 
@@ -37,3 +41,20 @@ class StudyInvalid(InputError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def read_mapping(path: Path, what: str) -> dict[str, Any]:
+    """The YAML mapping in `path` (a study file described as `what`); StudyInvalid if the file
+    is missing, is not YAML (with the row of the error) or is not a mapping of keys."""
+    file = str(path)
+    if not path.is_file():
+        raise StudyInvalid([Problem(file, f"{what} not found")])
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise StudyInvalid([Problem(file, f"not valid YAML: {exc}", row=row)]) from None
+    if not isinstance(document, dict):
+        raise StudyInvalid([Problem(file, f"the {what} must be a mapping of keys")])
+    return document

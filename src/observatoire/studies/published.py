@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from observatoire.studies.problems import Problem, StudyInvalid
+from observatoire.studies.problems import Problem, StudyInvalid, read_mapping
 
 STATUSES = ("published", "inferred", "unpublished")
 
@@ -53,14 +51,9 @@ class PublishedFigures:
 def load_published(path: Path) -> PublishedFigures:
     """Read published.yaml; StudyInvalid lists every problem with its field."""
     file = str(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StudyInvalid([Problem(file, "file of published figures not found")]) from None
-    except yaml.YAMLError as exc:
-        raise StudyInvalid([Problem(file, f"not valid YAML: {exc}")]) from None
+    doc = read_mapping(path, "file of published figures")
     problems: list[Problem] = []
-    questions = doc.get("questions") if isinstance(doc, dict) else None
+    questions = doc.get("questions")
     if not isinstance(questions, dict):
         raise StudyInvalid([Problem(file, "'questions' must map question codes to their cells")])
     cells: list[PublishedCell] = []

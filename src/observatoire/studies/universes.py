@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from observatoire.studies.problems import Problem, StudyInvalid
+from observatoire.studies.problems import Problem, StudyInvalid, read_mapping
 from observatoire.territory import commune_frame
 
 STATUSES = {
@@ -93,16 +91,7 @@ class Universe:
 def load_universe(path: Path) -> Universe:
     """Read a universe file; StudyInvalid lists every problem with its file and field."""
     file = str(path)
-    if not path.is_file():
-        raise StudyInvalid([Problem(file, "universe file not found")])
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise StudyInvalid([Problem(file, f"not valid YAML: {exc}", row=row)]) from None
-    if not isinstance(doc, dict):
-        raise StudyInvalid([Problem(file, "a universe file must be a mapping of keys")])
+    doc = read_mapping(path, "universe file")
     problems: list[Problem] = []
     for key in ("universe", "label", "unit", "scope"):
         if not isinstance(doc.get(key), str) or not doc[key].strip():
