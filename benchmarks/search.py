@@ -72,16 +72,13 @@ def _create_postgres_database() -> None:
 def _setup(fiches: int) -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         _create_postgres_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
-    import django
+    from observatoire.platform import setup
 
-    django.setup()
-    from django.core.management import call_command
-
+    setup.configure()
+    setup.migrate()
     from observatoire.platform.alliances import synthetic
     from observatoire.platform.alliances.models import Alliance
 
-    call_command("migrate", interactive=False, verbosity=0)
     have = Alliance.objects.filter(is_synthetic=True).count()
     if have < fiches:
         start = time.perf_counter()

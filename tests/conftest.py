@@ -1,13 +1,22 @@
-"""Shared test settings: an isolated data folder for every test session."""
+"""Shared test settings. The data folder is the test settings' own temporary folder
+(`observatoire.platform.settings.test`), removed at the end of the session."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
 from pathlib import Path
+
+import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
-os.environ.setdefault("OBSERVATOIRE_DATA_DIR", tempfile.mkdtemp(prefix="observatoire-test-data-"))
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from django.conf import settings
+
+    if settings.configured and settings.DATA_DIR.name.startswith("observatoire-test-data-"):
+        shutil.rmtree(settings.DATA_DIR, ignore_errors=True)

@@ -17,7 +17,8 @@ def project_root() -> Path | None:
 def data_dir() -> Path:
     """The instance's data folder: `OBSERVATOIRE_DATA_DIR`, else `data/` in the checkout.
 
-    Several instances can coexist by pointing each at its own folder.
+    Several instances can coexist by pointing each at its own folder. Reading it creates nothing
+    (settings call this at import): the steps that write into it create it.
     """
     configured = os.environ.get("OBSERVATOIRE_DATA_DIR")
     if configured:
@@ -26,5 +27,4 @@ def data_dir() -> Path:
         path = root / "data"
     else:
         path = Path.home() / ".local" / "share" / "observatoire"
-    path.mkdir(parents=True, exist_ok=True)
     return path

@@ -1,5 +1,8 @@
-"""The English version of the platform: /en/ pages speak English, and the committed catalogue
-(.po, every message translated) compiles to exactly the committed .mo."""
+"""The English version of the platform: /en/ pages speak English, and each committed catalogue
+(.po, every message translated) compiles to exactly the committed .mo.
+
+The shared catalogue (`platform/locale`) holds the messages of the platform's sources, except
+those of the apps that keep their own (`<app>/locale`, which holds the messages of that app)."""
 
 from __future__ import annotations
 
@@ -21,9 +24,9 @@ from django.utils.translation.template import templatize
 from observatoire import vocabularies
 
 PLATFORM = Path(__file__).resolve().parents[2] / "src/observatoire/platform"
-LOCALE = PLATFORM / "locale"
-PO = LOCALE / "en/LC_MESSAGES/django.po"
-MO = LOCALE / "en/LC_MESSAGES/django.mo"
+# The folder whose sources each catalogue holds: the platform, and each app with its own.
+APPS_WITH_CATALOGUE = sorted(p.parent for p in PLATFORM.glob("*/locale") if p.is_dir())
+CATALOGUES = [PLATFORM, *APPS_WITH_CATALOGUE]
 
 
 def _html(client: Client, url: str) -> str:
@@ -107,11 +110,12 @@ def test_alliance_list_map_and_seed_fiche_in_english(client: Client, seed: int) 
 @pytest.mark.django_db
 def test_contribution_in_english(client: Client) -> None:
     """Form labels and choices, the saved message, the state and the transitions."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
     from observatoire.platform.alliances.roles import CONTRIBUTORS
 
-    user = User.objects.create_user("camille", password="motdepasse-solide-1")
+    user = get_user_model().objects.create_user("camille", password="motdepasse-solide-1")
     user.groups.add(Group.objects.get(name=CONTRIBUTORS))
     client.force_login(user)
     html = _html(client, "/en/alliances/proposer/")
@@ -145,22 +149,22 @@ def test_contribution_in_english(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_login_in_english_leads_to_the_english_pages(client: Client) -> None:
-    from django.contrib.auth.models import User
+    from django.contrib.auth import get_user_model
 
-    html = _html(client, "/en/alliances/connexion/")
+    html = _html(client, "/en/comptes/connexion/?next=/en/alliances/mes-fiches/")
     _speaks_english(
         html,
-        ["Contributor login", "Username", "Password", 'value="/en/alliances/mes-fiches/"'],
-        ["Connexion des contributeurs", "Nom d’utilisateur", "Mot de passe", "Se connecter"],
+        ["Log in", "Username", "Password", 'value="/en/alliances/mes-fiches/"'],
+        ["Connexion", "Nom d’utilisateur", "Mot de passe", "Se connecter"],
     )
-    User.objects.create_user("camille", password="motdepasse-solide-1")
+    get_user_model().objects.create_user("camille", password="motdepasse-solide-1")
     response = client.post(
-        "/en/alliances/connexion/",
+        "/en/comptes/connexion/",
         {"username": "camille", "password": "faux", "next": "/en/alliances/mes-fiches/"},
     )
     assert "Incorrect username or password." in response.content.decode()
     response = client.post(
-        "/en/alliances/connexion/",
+        "/en/comptes/connexion/",
         {
             "username": "camille",
             "password": "motdepasse-solide-1",
@@ -228,8 +232,8 @@ def test_results_in_english(client: Client, published: Path) -> None:
     )
 
 
-def _catalog() -> Any:
-    with PO.open("rb") as handle:
+def _catalog(root: Path) -> Any:
+    with (root / "locale/en/LC_MESSAGES/django.po").open("rb") as handle:
         return read_po(handle, locale="en")
 
 
@@ -242,11 +246,15 @@ GETTEXT_KEYWORDS = {
 }
 
 
-def _source_messages() -> set[str]:
-    """The msgids of the platform's Python code and templates, found as `makemessages` does
-    (templates turned into gettext calls by Django's `templatize`), without GNU gettext."""
+def _source_messages(root: Path) -> set[str]:
+    """The msgids of the Python code and templates under `root` (less the apps that keep their
+    own catalogue), found as `makemessages` does (templates turned into gettext calls by Django's
+    `templatize`), without GNU gettext."""
     found = set()
-    for path in sorted(PLATFORM.rglob("*")):
+    others = [app for app in APPS_WITH_CATALOGUE if app != root]
+    for path in sorted(root.rglob("*")):
+        if any(path.is_relative_to(app) for app in others):
+            continue
         if path.suffix == ".py":
             code = path.read_bytes()
         elif path.suffix == ".html":
@@ -258,30 +266,38 @@ def _source_messages() -> set[str]:
     return found
 
 
-def test_catalogue_holds_exactly_the_messages_of_the_sources() -> None:
-    """A new or reworded string needs `makemessages -l en`, a translation and `compilemessages`."""
-    catalogued = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog() if m.id}
-    sources = _source_messages()
+def _name(root: Path) -> str:
+    return root.name
+
+
+@pytest.mark.parametrize("root", CATALOGUES, ids=_name)
+def test_catalogue_holds_exactly_the_messages_of_the_sources(root: Path) -> None:
+    """A new or reworded string needs `makemessages -l en`, a translation and `compilemessages`
+    (see platform/locale/README.md)."""
+    catalogued = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(root) if m.id}
+    sources = _source_messages(root)
     assert sorted(sources - catalogued) == [], "not in the catalogue"
     assert sorted(catalogued - sources) == [], "in the catalogue but no longer in the sources"
 
 
-def test_every_message_is_translated_with_its_placeholders() -> None:
-    catalog = _catalog()
+@pytest.mark.parametrize("root", CATALOGUES, ids=_name)
+def test_every_message_is_translated_with_its_placeholders(root: Path) -> None:
+    catalog = _catalog(root)
     messages = [m for m in catalog if m.id]
-    assert len(messages) > 100
+    assert len(messages) > (100 if root == PLATFORM else 0)
     assert not catalog.fuzzy
     assert [m.id for m in messages if m.fuzzy or not m.string] == []
     # Babel's checkers: same python-format placeholders in msgid and msgstr.
     assert [(m.id, errors) for m, errors in catalog.check()] == []
 
 
-def test_committed_mo_matches_the_po() -> None:
+@pytest.mark.parametrize("root", CATALOGUES, ids=_name)
+def test_committed_mo_matches_the_po(root: Path) -> None:
     compiled = io.BytesIO()
-    write_mo(compiled, _catalog())
+    write_mo(compiled, _catalog(root))
     compiled.seek(0)
     expected = gettext.GNUTranslations(compiled)
-    with MO.open("rb") as handle:
+    with (root / "locale/en/LC_MESSAGES/django.mo").open("rb") as handle:
         committed = gettext.GNUTranslations(handle)
     # `_catalog` is the run-time view of a .mo; its header entry ("") is written differently by
     # msgfmt and Babel, so headers are compared by what gettext reads from them.

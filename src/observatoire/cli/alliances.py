@@ -3,7 +3,6 @@ synthetic fiches), on the instance that `OBSERVATOIRE_DATA_DIR` / `DATABASE_URL`
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,12 +12,10 @@ app = typer.Typer(help="Import, export and seed the base of alliances.", no_args
 
 
 def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
-    import django
-    from django.core.management import call_command
+    from observatoire.platform import setup
 
-    django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
+    setup.configure()
+    setup.migrate()
 
 
 @app.command("import")

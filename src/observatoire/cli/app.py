@@ -42,6 +42,9 @@ def _register() -> None:
     from observatoire.cli import alliances
 
     app.add_typer(alliances.app, name="alliances")
+    from observatoire.cli import accounts
+
+    app.add_typer(accounts.app, name="accounts")
     platform.register(app)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -36,7 +37,22 @@ def demo(
         setup.prepare(report)
         progress.update(task, description="Ready", completed=len(setup.steps()))
     if not no_serve:
-        serve(host=host, port=port)
+        _serve_from_a_fresh_process(host, port)
+
+
+def _serve_from_a_fresh_process(host: str, port: int) -> None:
+    """Replace this process by `observatoire serve`.
+
+    Preparing computed the demo study with Polars, whose thread pool does not survive `fork()`:
+    gunicorn workers forked from this process would wait forever on a lock held by a thread that
+    no longer exists, at the first request that reads the published results. `exec` starts a new
+    interpreter that has never run Polars, in the same process (same pid and terminal, so Ctrl+C
+    and a supervisor's signals reach gunicorn as before).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    command = [sys.executable, "-m", "observatoire", "serve", "--host", host, "--port", str(port)]
+    os.execv(sys.executable, command)
 
 
 def serve(
@@ -49,11 +65,15 @@ def serve(
 
     Threaded workers keep HTTP connections alive (a sync worker closes each one after a single
     response) and overlap a request's database waits with another's work; the application is
-    loaded once before forking, so the workers share its memory and start at once.
+    loaded once before forking, so the workers share its memory and start at once. This process
+    must not have used Polars (or another threaded native library) before: see `demo`.
     """
     from gunicorn.app.wsgiapp import WSGIApplication
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
+    from observatoire.platform.setup import LOCAL_SETTINGS
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", LOCAL_SETTINGS)
+    _check_settings()
     typer.echo(f"Serving the observatory at http://{host}:{port}/ (Ctrl+C to stop)")
 
     class _App(WSGIApplication):
@@ -72,3 +92,11 @@ def serve(
             return application
 
     _App().run()
+
+
+def _check_settings() -> None:
+    """Fail here, with the settings' own sentence (a missing secret key, debug on in production),
+    rather than in gunicorn's traceback."""
+    from django.conf import settings
+
+    settings.SECRET_KEY  # noqa: B018  # importing the settings module runs its checks

@@ -9,6 +9,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from observatoire.errors import ObservatoireError
+from observatoire.paths import data_dir
+from observatoire.platform import secret_key
+
+LOCAL_SETTINGS = "observatoire.platform.settings.local"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -16,17 +22,34 @@ class Step:
     run: Callable[[], None]
 
 
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
+def environment() -> None:
+    """Select the settings (local unless `DJANGO_SETTINGS_MODULE` says otherwise) and, for the
+    local ones, make the data folder and its secret key if this is its first use."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", LOCAL_SETTINGS)
+    if os.environ["DJANGO_SETTINGS_MODULE"] == LOCAL_SETTINGS:
+        secret_key.ensure(data_dir())
+
+
+def configure() -> None:
+    """Django ready for a command of this instance (settings as `environment` selects them)."""
+    environment()
     import django
 
     django.setup()
 
 
-def _migrate() -> None:
+def migrate() -> None:
     from django.core.management import call_command
+    from django.db.migrations.exceptions import InconsistentMigrationHistory
 
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except InconsistentMigrationHistory as exc:
+        raise ObservatoireError(
+            f"the database was made by an older version whose migrations have since been "
+            f"rewritten ({exc}): start from a new data folder (OBSERVATOIRE_DATA_DIR) or delete "
+            f"its database"
+        ) from exc
 
 
 def _collect_static() -> None:
@@ -50,7 +73,7 @@ def _publish_demo_study() -> None:
 def steps() -> list[Step]:
     """The preparation steps, in order."""
     return [
-        Step("Migrating the database", _migrate),
+        Step("Migrating the database", migrate),
         Step("Collecting static files", _collect_static),
         Step("Loading the base of alliances", _load_alliances),
         Step("Generating and computing the demo study", _publish_demo_study),
@@ -59,7 +82,7 @@ def steps() -> list[Step]:
 
 def prepare(report: Callable[[str], None] = lambda _label: None) -> None:
     """Run every preparation step, reporting each label before it runs."""
-    _django()
+    configure()
     for step in steps():
         report(step.label)
         step.run()

@@ -1,15 +1,19 @@
-"""URL map of the platform; each app brings its own `urls.py`."""
+"""URL map of the platform; each app brings its own `urls.py` (see docs/platform.md)."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from observatoire.platform.api import api
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("observatoire.platform.alliances.api_urls")),
+    # Outside the language prefixes: the API is language-neutral.
+    path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("comptes/", include("observatoire.platform.accounts.urls")),
     path("alliances/", include("observatoire.platform.alliances.urls")),
     path("resultats/", include("observatoire.platform.results.urls")),
     path("", include("observatoire.platform.home.urls")),

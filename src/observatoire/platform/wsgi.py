@@ -1,8 +1,9 @@
-"""WSGI entry point for production servers (gunicorn observatoire.platform.wsgi)."""
+"""WSGI entry point (gunicorn observatoire.platform.wsgi); production servers set
+`DJANGO_SETTINGS_MODULE=observatoire.platform.settings.production`."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.platform.settings.local")
 application = get_wsgi_application()

@@ -34,9 +34,10 @@ def base(make_fiche: Callable[..., Any]) -> dict[str, Any]:
 
 
 def _user(name: str, group: str | None, **flags: Any) -> Any:
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
-    user = User.objects.create_user(name, password="motdepasse-solide-1", **flags)
+    user = get_user_model().objects.create_user(name, password="motdepasse-solide-1", **flags)
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user

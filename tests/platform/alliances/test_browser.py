@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(page.base_url + "/alliances/connexion/")
+    page.goto(page.base_url + "/comptes/connexion/")
     page.fill("#id_username", username)
     page.fill("#id_password", "motdepasse-solide-1")
     page.click("button[type=submit]")

@@ -9,8 +9,9 @@ from alliance_samples import NATIONAL, VITAWIN
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from observatoire.platform.accounts import tokens
 from observatoire.platform.alliances import workflow
-from observatoire.platform.alliances.models import Alliance, ApiToken, State
+from observatoire.platform.alliances.models import Alliance, State
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_api_writes_need_a_contributor_token(
 ) -> None:  # type: ignore[no-untyped-def]
     body = json.dumps({**NATIONAL, "import_id": ""})
     assert client.post("/api/alliances", body, content_type="application/json").status_code == 401
-    _, key = ApiToken.issue(contributor)
+    _, key = tokens.issue(contributor)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     created = client.post("/api/alliances", body, content_type="application/json", **auth)
     assert created.status_code == 201
@@ -170,7 +171,7 @@ def test_api_writes_need_a_contributor_token(
     changed = json.dumps({**NATIONAL, "import_id": "", "title": "Fonds ODD 17 (modifié)"})
     updated = client.put(f"/api/alliances/{slug}", changed, content_type="application/json", **auth)
     assert updated.json()["alliance"]["title"] == "Fonds ODD 17 (modifié)"
-    _, other = ApiToken.issue(other_contributor)
+    _, other = tokens.issue(other_contributor)
     forbidden = client.put(
         f"/api/alliances/{slug}",
         changed,

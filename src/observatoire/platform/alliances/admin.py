@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances import indexing, workflow
-from observatoire.platform.alliances.models import Alliance, ApiToken, CurationEvent, Partner
+from observatoire.platform.alliances.models import Alliance, CurationEvent, Partner
 from observatoire.platform.alliances.validation import ROW_FIELDS, clean_fiche
 
 if TYPE_CHECKING:
@@ -147,13 +147,3 @@ class AllianceAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         indexing.reindex([form.instance])
         workflow.record(form.instance, request.user, "edit" if change else "create", "admin")
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "label", "created_at")
-    readonly_fields = ("key_hash", "created_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Tokens are issued by `django-admin issue_api_token`, which shows the key once.
-        return False

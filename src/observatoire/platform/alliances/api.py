@@ -1,4 +1,5 @@
-"""The web API (django-ninja, OpenAPI at /api/docs): search, detail, and token-authenticated writes.
+"""The alliances' routes of the platform API (`platform/api.py`, OpenAPI at /api/docs): search,
+detail, and token-authenticated writes.
 
 Territories are INSEE codes, never internal ids. Reads see the published base only; writes need
 a bearer token of a contributor (401 without one, 403 when the user may not do it).
@@ -9,27 +10,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
 from observatoire.errors import InputError
+from observatoire.platform.accounts.auth import token_auth
 from observatoire.platform.alliances import exports, records, similar, workflow
-from observatoire.platform.alliances.models import Alliance, ApiToken
+from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.alliances.search.faceted import SearchParams, find
 from observatoire.platform.alliances.summaries import summaries
 from observatoire.platform.alliances.validation import clean_fiche
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = ApiToken.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 class SearchQuery(Schema):
@@ -187,6 +179,8 @@ def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
         "results": summaries(found.ids),
         "facets": {name: [vars(fc) for fc in items] for name, items in found.facets.items()},
     }
+    from observatoire.platform.api import api  # the API this router is mounted on
+
     return api.create_response(request, data, status=200)
 
 
@@ -216,7 +210,7 @@ def _written(alliance: Alliance, data: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/alliances", response={201: WriteOut}, auth=TokenAuth())
+@router.post("/alliances", response={201: WriteOut}, auth=token_auth)
 def create_alliance(request: HttpRequest, payload: FicheIn) -> Any:
     """Create a draft owned by the token's user (fields as in the seed YAML format)."""
     if not workflow.can_contribute(request.user):
@@ -230,7 +224,7 @@ def create_alliance(request: HttpRequest, payload: FicheIn) -> Any:
     return Status(201, _written(alliance, data))
 
 
-@router.put("/alliances/{slug}", response=WriteOut, auth=TokenAuth())
+@router.put("/alliances/{slug}", response=WriteOut, auth=token_auth)
 def update_alliance(request: HttpRequest, slug: str, payload: FicheIn) -> Any:
     """Replace a fiche's content: its owner while it is a draft, or a curator."""
     alliance = get_object_or_404(Alliance, slug=slug)
@@ -239,18 +233,3 @@ def update_alliance(request: HttpRequest, slug: str, payload: FicheIn) -> Any:
     data = _clean(payload)
     records.update_fiche(alliance, data, actor=request.user)
     return _written(alliance, data)
-
-
-api = NinjaAPI(
-    title="Observatoire des partenariats — API",
-    version="1",
-    description="Base des alliances : recherche à facettes, fiches, contributions. "
-    "Données publiées sous Licence Ouverte 2.0.",
-    urls_namespace="api",
-)
-api.add_router("/", router)
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
-    return api.create_response(request, {"detail": str(exc)}, status=403)

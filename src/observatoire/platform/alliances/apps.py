@@ -13,13 +13,9 @@ class AlliancesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_migrate
+        from django.db.models.signals import post_delete
 
         from observatoire.platform.alliances import search
-        from observatoire.platform.alliances.roles import ensure_roles
-
-        # Permissions only exist after migrate, so the role groups are (re)made here, idempotently.
-        post_migrate.connect(ensure_roles, sender=self)
 
         def forget(sender: type, instance: Any, **_kwargs: Any) -> None:
             search.backend().forget([instance.pk])

@@ -1,14 +1,11 @@
-"""The alliance fiche, its partners, its search index rows, its curation history and API tokens."""
+"""The alliance fiche, its partners, its search index rows and its curation history."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -203,36 +200,3 @@ class CurationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} ({self.at:%Y-%m-%d %H:%M})"
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class ApiToken(models.Model):
-    """A bearer token for the write API; only its SHA-256 is stored."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alliance_tokens"
-    )
-    label = models.CharField(_("libellé"), max_length=100, blank=True)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        verbose_name = _("jeton d'API")
-        verbose_name_plural = _("jetons d'API")
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.label or self.key_hash[:8]}"
-
-    @classmethod
-    def issue(cls, user: User, label: str = "") -> tuple[ApiToken, str]:
-        """A new token for `user`; the clear key is returned once and never stored."""
-        key = secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, label=label, key_hash=_hash(key)), key
-
-    @classmethod
-    def user_for(cls, key: str) -> User | None:
-        token = cls.objects.select_related("user").filter(key_hash=_hash(key)).first()
-        return token.user if token and token.user.is_active else None

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from observatoire.platform.alliances import views
@@ -12,12 +11,6 @@ urlpatterns = [
     path("proposer/", views.alliance_create, name="create"),
     path("mes-fiches/", views.my_alliances, name="mine"),
     path("export/alliances.<str:fmt>", views.export, name="export"),
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="alliances/login.html"),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(next_page="alliances:list"), name="logout"),
     path("<slug:slug>/", views.alliance_detail, name="detail"),
     path("<slug:slug>/modifier/", views.alliance_edit, name="edit"),
     path("<slug:slug>/etat/", views.alliance_transition, name="transition"),

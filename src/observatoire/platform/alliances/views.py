@@ -30,7 +30,6 @@ from observatoire.platform.alliances.models import Alliance, Partner, State
 from observatoire.platform.alliances.search.faceted import SearchParams, SearchResult, run
 from observatoire.platform.alliances.validation import clean_fiche
 
-LOGIN_URL = "alliances:login"
 PER_PAGE = 20
 
 
@@ -210,7 +209,7 @@ def _partners(alliance: Alliance) -> list[tuple[Partner, str, str]]:
     ]
 
 
-@login_required(login_url=LOGIN_URL)
+@login_required
 def alliance_create(request: HttpRequest) -> HttpResponse:
     if not workflow.can_contribute(request.user):
         raise PermissionDenied("reserved to contributors")
@@ -226,7 +225,7 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
     return render(request, "alliances/form.html", context)
 
 
-@login_required(login_url=LOGIN_URL)
+@login_required
 def alliance_edit(request: HttpRequest, slug: str) -> HttpResponse:
     alliance = get_object_or_404(Alliance, slug=slug)
     if not workflow.can_edit(request.user, alliance):
@@ -242,7 +241,7 @@ def alliance_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@login_required(login_url=LOGIN_URL)
+@login_required
 def alliance_transition(request: HttpRequest, slug: str) -> HttpResponse:
     alliance = get_object_or_404(Alliance, slug=slug)
     try:
@@ -256,7 +255,7 @@ def alliance_transition(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(alliance)
 
 
-@login_required(login_url=LOGIN_URL)
+@login_required
 def my_alliances(request: HttpRequest) -> HttpResponse:
     mine = Alliance.objects.filter(owner_id=request.user.pk).order_by("-updated_at")
     review = (

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.errors import InputError
+from observatoire.platform.accounts.models import User as AccountUser
 from observatoire.platform.alliances.models import Alliance, CurationEvent, State
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ PUBLISH = "alliances.publish_alliance"
 MERGE = "alliances.merge_alliance"
 ADD = "alliances.add_alliance"
 
-User = AuthUser | AnonymousUser
+User = AccountUser | AnonymousUser
 
 
 @dataclass(frozen=True)

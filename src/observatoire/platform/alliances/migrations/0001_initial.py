@@ -174,35 +174,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name="ApiToken",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("label", models.CharField(blank=True, max_length=100, verbose_name="libellé")),
-                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="alliance_tokens",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "jeton d'API",
-                "verbose_name_plural": "jetons d'API",
-            },
-        ),
-        migrations.CreateModel(
             name="CurationEvent",
             fields=[
                 (

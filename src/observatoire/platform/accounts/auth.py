@@ -1,0 +1,30 @@
+"""Authentication of API routes by bearer token, for any app's router:
+
+    from observatoire.platform.accounts.auth import token_auth
+
+    @router.post("/things", auth=token_auth)
+    def create_thing(request, payload): ...   # request.user is the token's user
+
+A missing, unknown or revoked token, or an inactive user, answers 401; what the user may do is
+then checked by the route (403).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from observatoire.platform.accounts import tokens
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = tokens.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+token_auth = TokenAuth()
