@@ -22,6 +22,7 @@ from django.test import Client
 from django.utils.translation.template import templatize
 
 from observatoire import vocabularies
+from observatoire.results_contract import SCHEMA
 
 PLATFORM = Path(__file__).resolve().parents[2] / "src/observatoire/platform"
 # The folder whose sources each catalogue holds: the platform, and each app with its own.
@@ -50,20 +51,19 @@ FRAME_FR = [">Observatoire des partenariats</a>", "Aller au contenu", "logiciel 
 
 
 @pytest.mark.django_db
-def test_home_in_english(client: Client) -> None:
+def test_home_in_english(client: Client, published: Path) -> None:
+    """The home page with a published study: the cards, the region picker and the objectives."""
     html = _html(client, "/en/")
     objectives = [label for _, label in vocabularies.OBJECTIVES.choices("en")]
     _speaks_english(
         html,
-        [*FRAME_EN, "Joining forces for the common good", "The alliance database", *objectives],
-        [
-            *FRAME_FR,
-            "Faire alliance pour le bien commun",
-            "La base des alliances",
-            "Les résultats des études",
-            *(label for _, label in vocabularies.OBJECTIVES.choices("fr")),
-        ],
-    )
+        [*FRAME_EN, "Joining forces for the common good", "The alliance database",
+         "There is no such thing as average", f'href="/en/resultats/{STUDY}/regions/52/"',
+         *objectives],
+        [*FRAME_FR, "Faire alliance pour le bien commun", "La base des alliances",
+         "Les résultats des études", "La moyenne n'existe pas",
+         *(label for _, label in vocabularies.OBJECTIVES.choices("fr"))],
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -190,8 +190,8 @@ def published(settings, tmp_path: Path) -> Path:
     folder.mkdir()
     row: dict[str, Any] = {
         "study": STUDY, "question": "Q1", "indicator": "share", "category": "dynamique",
-        "profile": None, "profile_level": None, "se": 0.01, "n": 200, "flag": None,
-        "question_label": "Santé du territoire", "category_label": "Dynamique",
+        "profile": None, "profile_level": None, "position": 1, "se": 0.01, "n": 2400,
+        "flag": None, "question_label": "Santé du territoire", "category_label": "Dynamique",
     }  # fmt: skip
     rows = [
         {**row, "wave": wave, "territory": territory, "estimate": share, "ci_low": share - 0.05,
@@ -199,7 +199,15 @@ def published(settings, tmp_path: Path) -> Path:
         for wave in ("2019", "2022")
         for territory, weighted_n, share in (("FR", 51.9e6, 0.5), ("52", 3.1e6, 0.6))
     ]  # fmt: skip
-    pl.DataFrame(rows, infer_schema_length=None).write_parquet(folder / "results.parquet")
+    item = {**row, "wave": "2022", "territory": "FR", "question": "Q3.sante", "category": None,
+            "position": 2, "weighted_n": 51.9e6, "category_label": None,
+            "question_label": "Fragilités du territoire : Santé"}  # fmt: skip
+    rows += [
+        {**item, "indicator": "mean", "estimate": 5.75, "ci_low": 5.6, "ci_high": 5.9},
+        {**item, "indicator": "rank", "estimate": 1.0, "se": None, "ci_low": None,
+         "ci_high": None},
+    ]  # fmt: skip
+    pl.DataFrame(rows, schema=SCHEMA).write_parquet(folder / "results.parquet")
     meta = {
         "study": STUDY, "title": "Étude", "universe": "Adultes", "synthetic": True,
         "notice": "Répondants synthétiques.",
@@ -220,16 +228,19 @@ def test_results_in_english(client: Client, published: Path) -> None:
         [*FRAME_FR, "Données de démonstration", "Documents et données", "Synthèse recto-verso",
          "Intervalle de confiance", "France entière", "Évolution"],
     )  # fmt: skip
+    # Numbers the English way: "50%", "5.8", "2,400", "1st" (not "50 %", "5,8", "2 400", "1er").
+    _speaks_english(
+        html,
+        [">50%<", "45% – 55%", ">5.8<", "5.6 – 5.9", ">2,400<", ">1st<"],
+        ["50\u00a0%", "5,8", "5,6", "2\u202f400", "1er"],
+    )
     html = _html(client, f"/en/resultats/{STUDY}/regions/52/")
     _speaks_english(
         html,
-        [
-            "The region accounts for",
-            "Alliances in the region",
-            "Difference from the rest of France",
-        ],
-        ["La région représente", "Les alliances de la région", "Écart avec le reste"],
-    )
+        ["The region accounts for 6% of", "Alliances in the region",
+         "Difference from the rest of France", ">60%<"],
+        ["La région représente", "Les alliances de la région", "Écart avec le reste", "\u00a0%"],
+    )  # fmt: skip
 
 
 def _catalog(root: Path) -> Any:

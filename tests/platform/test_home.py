@@ -1,4 +1,4 @@
-"""The home page says, in French, what the observatory offers; English is available."""
+"""The home page says, in French, what the observatory offers (English: test_english.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,6 @@ def test_home_is_french_by_default(client: Client) -> None:
     assert '<html lang="fr">' in html
     assert "Faire alliance pour le bien commun" in html
     assert "La base des alliances" in html
-
-
-@pytest.mark.django_db
-def test_home_in_english(client: Client) -> None:
-    response = client.get("/en/")
-    assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
 
 
 @pytest.mark.browser

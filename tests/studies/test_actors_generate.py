@@ -12,8 +12,8 @@ import yaml
 
 from observatoire import territory
 from observatoire.errors import InputError
-from observatoire.studies.demo_actors import allocate, generate_actors_demo, sample_plan
-from observatoire.studies.populations import load_multi_study
+from observatoire.studies.demo.actors import allocate, generate_actors_demo, sample_plan
+from observatoire.studies.spec.populations import load_multi_study
 
 ACTOR_POPULATIONS = ("collectivites", "entreprises", "associations", "fondations")
 

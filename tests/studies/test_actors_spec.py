@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from observatoire import territory
-from observatoire.studies.populations import is_multi_population, load_multi_study
-from observatoire.studies.problems import StudyInvalid
-from observatoire.studies.published import load_published
-from observatoire.studies.universes import load_universe
+from observatoire.studies.spec.populations import is_multi_population, load_multi_study
+from observatoire.studies.spec.problems import StudyInvalid
+from observatoire.studies.spec.published import load_published
+from observatoire.studies.spec.universes import load_universe
 
 
 def _edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]

@@ -9,9 +9,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from observatoire.studies.compute import _Base, _estimate, _versus_rest, weight_wave
-from observatoire.studies.figures import analysis_frame
-from observatoire.studies.validate import validate_study
+from observatoire.studies.compute import weight_wave
+from observatoire.studies.compute.comparisons import versus_rest
+from observatoire.studies.compute.estimates import Base, estimate
+from observatoire.studies.compute.figures import analysis_frame
+from observatoire.studies.spec.validate import validate_study
 from observatoire.survey.tests import domain_vs_rest
 
 
@@ -41,16 +43,16 @@ def test_region_vs_rest_matches_the_engine(
     """Exact for full bases; with "don't know" answers the regions' bases are taken as fixed."""
     family = next(f for f in weighted["families"] if f.source.code == question and f.item == item)
     design = weighted["design"]
-    base = _Base(weighted["data"][family.answered].to_numpy(), family.figures)
-    regional, estimates = _estimate(design, base, "region", 0.95, covariance=True)
-    contrasts = _versus_rest(
+    base = Base(weighted["data"][family.answered].to_numpy(), family.figures)
+    regional, estimates = estimate(design, base, "region", 0.95, covariance=True)
+    contrasts = versus_rest(
         weighted["study"], regional.rename({"region": "territory"}), estimates.vcov
     )
     columns = [f.column for f in family.figures]
-    order = pl.DataFrame({"variable": columns, "_order": range(len(columns))})
+    order = pl.DataFrame({"variable": columns, "_sequence": range(len(columns))})
     for code in ("52", "11", "32"):
         engine = domain_vs_rest(design.subset(base.answered), columns, pl.col("region") == code)
         mine = contrasts.filter(pl.col("territory") == code).join(order, on="variable")
-        mine = mine.sort("_order")
+        mine = mine.sort("_sequence")
         np.testing.assert_allclose(mine["estimate"], engine["estimate"], rtol=1e-9)
         np.testing.assert_allclose(mine["se"], engine["se"], rtol=tolerance)

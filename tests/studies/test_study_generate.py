@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from observatoire.errors import InputError
-from observatoire.studies.generate import generate_demo
+from observatoire.studies.demo.generate import generate_demo
 
 
 def test_the_same_seed_gives_the_committed_files_byte_for_byte(demo: Path, demo_copy: Path) -> None:

@@ -13,9 +13,10 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
+from observatoire.results_contract import SCHEMA, read_published
 from observatoire.studies import run as run_module
-from observatoire.studies.compute import RESULT_SCHEMA
 from observatoire.studies.run import RunReport, run_study
+from observatoire.studies.spec.model import load_study
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("study-run")]
 
@@ -137,7 +138,7 @@ def test_the_regional_contrasts_of_the_seed_hold(results: pl.DataFrame) -> None:
 def test_results_have_exactly_the_published_columns_with_bases_and_intervals(
     published: RunReport, results: pl.DataFrame
 ) -> None:
-    assert results.columns == list(RESULT_SCHEMA)
+    assert results.columns == list(SCHEMA)
     figures = results.filter(pl.col("indicator").is_in(["mean", "share", "band", "group"]))
     assert figures["se"].null_count() == 0 and figures["n"].min() >= 30  # type: ignore[operator]
     assert (figures["ci_low"] <= figures["estimate"]).all()
@@ -156,9 +157,26 @@ def test_results_have_exactly_the_published_columns_with_bases_and_intervals(
     assert metadata["synthetic"] == "true" and "synthétiques" in metadata["notice"]
     document = json.loads((published.out / "results.json").read_text("utf-8"))
     assert document["synthetic"] is True and "synthétiques" in document["notice"]
-    assert list(document["columns"]) == list(RESULT_SCHEMA)
+    assert list(document["columns"]) == list(SCHEMA)
     assert len(document["rows"]) == results.height
-    assert set(document["rows"][0]) == set(RESULT_SCHEMA)
+    assert set(document["rows"][0]) == set(SCHEMA)
+
+
+def test_published_rows_keep_the_contract_and_the_questionnaire_order(
+    published: RunReport,
+) -> None:
+    study = load_study(DEMO)
+    results = read_published(published.out).results  # checked against the contract
+    rows = results.rows(["share", "group"])
+    answers = [r["category_label"] for r in rows if r["question"] == "Q2"]
+    assert answers == [
+        "Incontournable", "Utile", "Peu utile", "Pas du tout utile", "Utile ou incontournable"
+    ]  # fmt: skip
+    asked = list(dict.fromkeys(r["question"].split(".")[0] for r in results.rows()))
+    assert asked == [q.code for q in study.published_questions("2022")]
+    items = [r["question"] for r in results.rows(["mean"]) if r["question"].startswith("Q3.")]
+    assert items == [f"Q3.{t.code}" for t in study.question("Q3").items if f"Q3.{t.code}" in items]
+    assert len(items) > 10
 
 
 def test_the_summary_has_exactly_two_a4_pages_and_says_the_data_are_synthetic(

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from observatoire import territory
 from observatoire.cli.app import main
 from observatoire.studies import StudyInvalid, load_study
-from observatoire.studies.schema import study_schema
+from observatoire.studies.spec.schema import study_schema
 
 
 def _edit(folder: Path, change: object) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from observatoire.cli.app import main
 from observatoire.studies import StudyInvalid
-from observatoire.studies.validate import validate_study
+from observatoire.studies.spec.validate import validate_study
 
 
 def _data(folder: Path, wave: str) -> Path:
@@ -102,7 +102,7 @@ def test_many_bad_rows_are_summarised_per_column(demo_copy: Path) -> None:
 def test_an_open_question_is_validated_as_text_and_gives_no_figures(demo_copy: Path) -> None:
     import yaml
 
-    from observatoire.studies.figures import analysis_frame
+    from observatoire.studies.compute.figures import analysis_frame
 
     path = demo_copy / "study.yaml"
     document = yaml.safe_load(path.read_text("utf-8"))

@@ -18,7 +18,7 @@ FolderArg = Annotated[Path, typer.Argument(help="The study folder (holds study.y
 @app.command("validate")
 def validate(folder: FolderArg) -> None:
     """Check study.yaml and every data file; list every problem with where it is (exit 2)."""
-    from observatoire.studies.validate import validate_study
+    from observatoire.studies.spec.validate import validate_study
 
     study, waves = validate_study(folder)
     sizes = ", ".join(f"{w}: {frame.height} respondents" for w, frame in waves.items())
@@ -58,7 +58,7 @@ def run(
 @app.command("schema")
 def schema() -> None:
     """Print the published JSON Schema of study.yaml."""
-    from observatoire.studies.schema import SCHEMA_PATH
+    from observatoire.studies.spec.schema import SCHEMA_PATH
 
     typer.echo(SCHEMA_PATH.read_text("utf-8"), nl=False)
 
@@ -66,9 +66,9 @@ def schema() -> None:
 @app.command("generate-demo")
 def generate_demo(folder: FolderArg) -> None:
     """Write the synthetic respondents of the demo study where its study.yaml names them."""
-    from observatoire.studies.demo_actors import generate_actors_demo
-    from observatoire.studies.generate import generate_demo as generate_waves
-    from observatoire.studies.populations import is_multi_population
+    from observatoire.studies.demo.actors import generate_actors_demo
+    from observatoire.studies.demo.generate import generate_demo as generate_waves
+    from observatoire.studies.spec.populations import is_multi_population
 
     generate = generate_actors_demo if is_multi_population(folder) else generate_waves
     for path in generate(folder):

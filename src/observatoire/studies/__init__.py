@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from observatoire.studies.model import Question, Study, Wave, load_study
-from observatoire.studies.problems import Problem, StudyInvalid
+from observatoire.studies.spec.model import Question, Study, Wave, load_study
+from observatoire.studies.spec.problems import Problem, StudyInvalid
 
 __all__ = ["Problem", "Question", "Study", "StudyInvalid", "Wave", "load_study"]

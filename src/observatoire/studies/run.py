@@ -15,19 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from observatoire.errors import InputError
-from observatoire.studies.charts import study_charts, write_charts
 from observatoire.studies.compute import StudyResults, compute_study
-from observatoire.studies.factsheets import write_factsheets
-from observatoire.studies.model import load_study
-from observatoire.studies.report import write_report
-from observatoire.studies.summary import write_summary
-from observatoire.studies.tables import write_banner, write_tables
-from observatoire.studies.tidy import write_tidy
-from observatoire.studies.validate import validate_study
-from observatoire.studies.views import ResultsView
+from observatoire.studies.outputs import OUTPUTS, Publication
+from observatoire.studies.spec.model import load_study
+from observatoire.studies.spec.validate import validate_study
 
 Progress = Callable[[str], None]
-OUTPUT_STEPS = ("tidy results", "charts", "Excel tables", "full report", "summary", "fact sheets")
 
 
 @dataclass(frozen=True)
@@ -40,7 +33,7 @@ class RunReport:
 def step_count(folder: Path | str) -> int:
     """How many progress steps a run of this study reports (for a progress bar's total)."""
     waves = len(load_study(folder).waves)
-    return 1 + 2 * waves + 1 + len(OUTPUT_STEPS) + 1
+    return 1 + 2 * waves + 1 + len(OUTPUTS) + 1
 
 
 def run_study(
@@ -66,25 +59,11 @@ def run_study(
 
 
 def _write_outputs(results: StudyResults, work: Path, progress: Progress) -> list[Path]:
-    view = ResultsView(results)
+    publication = Publication(results)
     files: list[Path] = []
-    progress("Writing the tidy results")
-    files += write_tidy(results, work)
-    progress("Rendering the charts")
-    charts = study_charts(results.study, results.results)
-    files += write_charts(charts, work / "charts")
-    by_question: dict[str, list[str]] = {}
-    for chart in charts:
-        code = chart.name.split("-")[0].upper()
-        by_question.setdefault(code, []).append(f"charts/{chart.name}.png")
-    progress("Writing the Excel tables")
-    files += [write_tables(view, work), write_banner(results, work)]
-    progress("Writing the full report")
-    files += write_report(view, work, by_question)
-    progress("Writing the two-page summary")
-    files += write_summary(view, work, charts)
-    progress("Writing the regional fact sheets")
-    files += write_factsheets(view, work)
+    for output in OUTPUTS:
+        progress(output.step)
+        files += output.write(publication, work)
     return files
 
 

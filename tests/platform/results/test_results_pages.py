@@ -11,14 +11,22 @@ import polars as pl
 import pytest
 from django.test import Client
 
+from observatoire.results_contract import SCHEMA
+
 STUDY = "etude-test"
+UTILITY = [  # the "jouer collectif" answers in code order, with their questionnaire position
+    ("indispensable", "Incontournable", 10),
+    ("inutile", "Pas du tout utile", 13),
+    ("peu-utile", "Peu utile", 12),
+    ("utile", "Utile", 11),
+]
 
 
 def _row(**values: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "study": STUDY, "wave": "2022", "question": "Q1", "indicator": "share",
         "category": None, "territory": "FR", "profile": None, "profile_level": None,
-        "estimate": 0.5, "se": 0.01, "ci_low": 0.48, "ci_high": 0.52, "n": 2400,
+        "position": 1, "estimate": 0.5, "se": 0.01, "ci_low": 0.48, "ci_high": 0.52, "n": 2400,
         "weighted_n": 51_900_000.0, "flag": None, "question_label": "Santé du territoire",
         "category_label": None,
     }  # fmt: skip
@@ -32,12 +40,19 @@ def _rows() -> list[dict[str, Any]]:
         rows.append(_row(territory=territory, category="dynamique", category_label="Dynamique",
                          estimate=share, weighted_n=weighted_n, n=200))  # fmt: skip
         rows.append(_row(territory=territory, category="sinistre", category_label="Sinistré",
-                         estimate=0.06, weighted_n=weighted_n, n=200))  # fmt: skip
+                         estimate=0.06, weighted_n=weighted_n, n=200, position=3))  # fmt: skip
+        # Stored in code order, as the pipeline used to write them; the questionnaire's order
+        # is `position`.
+        for category, label, position in UTILITY:
+            rows.append(_row(territory=territory, question="Q2", category=category,
+                             category_label=label, position=position, weighted_n=weighted_n,
+                             question_label="Le « jouer collectif »"))  # fmt: skip
         for rank, (item, label, mean) in enumerate(
             (("emploi", "Emploi", 5.6), ("sante", "Santé", 5.3)), start=1
         ):
             question = dict(question=f"Q3.{item}", territory=territory, weighted_n=weighted_n,
-                            question_label=f"Fragilités du territoire : {label}")  # fmt: skip
+                            question_label=f"Fragilités du territoire : {label}",
+                            position=20 - rank)  # fmt: skip
             rows.append(_row(**question, indicator="mean", estimate=mean, ci_low=mean - 0.3,
                              ci_high=mean + 0.3))  # fmt: skip
             rows.append(_row(**question, indicator="rank", estimate=float(rank), se=None,
@@ -58,7 +73,7 @@ def published(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     settings.PUBLISHED_DIR = tmp_path
     folder = tmp_path / STUDY
     (folder / "regions").mkdir(parents=True)
-    pl.DataFrame(_rows(), infer_schema_length=None).write_parquet(folder / "results.parquet")
+    pl.DataFrame(_rows(), schema=SCHEMA).write_parquet(folder / "results.parquet")
     meta = {
         "study": STUDY, "title": "Étude test", "universe": "Adultes", "synthetic": True,
         "notice": "Répondants synthétiques.",
@@ -94,6 +109,39 @@ def test_region_page_marks_only_significant_differences(client: Client, publishe
     # fragilities by rank: Emploi (1er) before Santé (2e)
     assert html.index("Emploi") < html.index("Santé</th>")
     assert "1er" in html and "2e" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/resultats/", f"/resultats/{STUDY}/regions/52/"])
+def test_questions_and_answers_come_in_questionnaire_order(
+    client: Client, published: Path, url: str
+) -> None:
+    html = client.get(url).content.decode()
+    shown = [
+        html.index(f">{label}</th>")
+        for label in (
+            "Dynamique",
+            "Sinistré",
+            "Incontournable",
+            "Utile",
+            "Peu utile",
+            "Pas du tout utile",
+        )
+    ]
+    assert shown == sorted(shown)
+    assert html.index(">Le « jouer collectif »</h2>") < html.index(">Fragilités du territoire<")
+
+
+@pytest.mark.django_db
+def test_a_study_that_breaks_the_contract_is_left_out(
+    client: Client, published: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pl.read_parquet(published / "results.parquet").drop("position").write_parquet(
+        published / "results.parquet"
+    )
+    assert client.get("/resultats/").status_code == 404
+    assert client.get("/").status_code == 200
+    assert "missing column 'position' (Int64)" in caplog.text
 
 
 @pytest.mark.django_db

@@ -1,24 +1,25 @@
 """Published study outputs: what the pipeline wrote under `PUBLISHED_DIR/<study>/`.
 
-The platform never sees microdata: it reads `results.json` (metadata), `results.parquet` (the
-tidy aggregates) and serves the rendered documents. Loaded frames are cached per file version.
+The platform never sees microdata: it reads the tidy aggregates through the results contract
+(`observatoire.results_contract.read_published`) and serves the rendered documents. A study is
+read once per version of its files; one that breaks the contract is left out, with a log line.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 from django.conf import settings
 
 from observatoire import territory
+from observatoire.results_contract import METADATA, PARQUET, Results, ResultsInvalid, read_published
 
-NATIONAL = "FR"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class PublishedStudy:
     code: str
     folder: Path
     meta: dict[str, Any]
-    results: pl.DataFrame
+    results: Results
 
     @property
     def title(self) -> str:
@@ -34,20 +35,15 @@ class PublishedStudy:
 
     @property
     def latest_wave(self) -> str:
-        return str(self.meta["waves"][-1]["id"])
+        return self.results.latest
 
     @property
     def previous_wave(self) -> str | None:
-        waves = self.meta["waves"]
-        return str(waves[-2]["id"]) if len(waves) > 1 else None
-
-    def region_codes(self) -> list[str]:
-        codes = self.results.get_column("territory").unique().to_list()
-        return sorted(c for c in codes if c != NATIONAL)
+        return self.results.previous
 
     def regions(self) -> list[tuple[str, str]]:
         """(code, name) of the study regions present, in alphabetical order of name."""
-        named = [(code, territory.study_region_name(code)) for code in self.region_codes()]
+        named = [(code, territory.study_region_name(code)) for code in self.results.territories()]
         return sorted(named, key=lambda pair: _collation_key(pair[1]))
 
     def file(self, relative: str) -> Path | None:
@@ -72,24 +68,26 @@ def studies() -> list[PublishedStudy]:
     root = published_dir()
     if not root.is_dir():
         return []
-    found = []
-    for folder in sorted(p for p in root.iterdir() if (p / "results.parquet").is_file()):
-        found.append(load(folder.name))
+    found = [load(p.name) for p in sorted(root.iterdir()) if (p / PARQUET).is_file()]
     return [s for s in found if s is not None]
 
 
 def load(code: str) -> PublishedStudy | None:
+    """The study published under `code`, or None if there is none or it breaks the contract."""
     folder = published_dir() / code
-    parquet, meta = folder / "results.parquet", folder / "results.json"
+    parquet, meta = folder / PARQUET, folder / METADATA
     if not parquet.is_file() or not meta.is_file():
         return None
-    return _load(str(folder), parquet.stat().st_mtime_ns, meta.stat().st_mtime_ns)
+    try:
+        return _load(str(folder), parquet.stat().st_mtime_ns, meta.stat().st_mtime_ns)
+    except ResultsInvalid as error:
+        log.error("published study %s left out: %s", code, error)
+        return None
 
 
 @lru_cache(maxsize=8)
 def _load(folder: str, _parquet_version: int, _meta_version: int) -> PublishedStudy:
-    path = Path(folder)
-    with (path / "results.json").open(encoding="utf-8") as handle:
-        meta = json.load(handle)
-    meta.pop("rows", None)
-    return PublishedStudy(path.name, path, meta, pl.read_parquet(path / "results.parquet"))
+    published = read_published(Path(folder))
+    return PublishedStudy(
+        published.folder.name, published.folder, published.meta, published.results
+    )

@@ -1,21 +1,26 @@
 """What a territory's page shows: each question of the latest wave, read against a reference.
 
-A region is read against the rest of France (`<indicator>_vs_rest` rows), France against the
-previous wave (`<indicator>_change` rows). A marker appears only where the pipeline flagged the
-difference as significant, so the page never shows a difference that sampling error explains.
+A region is read against the rest of France (its `versus_rest` rows), France against the
+previous wave (`change` rows). A marker appears only where the pipeline flagged the difference
+as significant, so the page never shows a difference that sampling error explains. Questions and
+answers come in questionnaire order (grid items by rank); numbers read in the page's language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-import polars as pl
+from observatoire.platform.results.published import PublishedStudy
+from observatoire.results_contract import (
+    NATIONAL,
+    Flag,
+    Indicator,
+    Row,
+    formats,
+    significant,
+)
 
-from observatoire.platform.results.published import NATIONAL, PublishedStudy
-from observatoire.studies import formats
-
-HEADLINE = ("mean", "share", "group")  # indicators shown as lines, in this order
+HEADLINE = (Indicator.MEAN, Indicator.SHARE, Indicator.GROUP)  # indicators shown as lines
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class Line:
     label: str
     value: str
     interval: str
-    base: int
+    base: str
     reference: str  # the national figure (regions) or the previous wave's (France)
     difference: str  # signed difference when significant, else ""
     direction: str  # "up", "down" or ""
@@ -40,15 +45,11 @@ class Section:
     lines: list[Line] = field(default_factory=list)
 
 
-def _index(frame: pl.DataFrame) -> dict[tuple[Any, ...], dict[str, Any]]:
-    return {(r["question"], r["indicator"], r["category"]): r for r in frame.iter_rows(named=True)}
-
-
 def _section_title(label: str) -> str:
     return label.split(" : ", 1)[0]
 
 
-def _line_label(row: dict[str, Any]) -> str:
+def _line_label(row: Row) -> str:
     """The answer; for an item of a grid, the item first ("Santé", "L'innovation : Fort")."""
     label = str(row["question_label"])
     item = label.split(" : ", 1)[1] if " : " in label else None
@@ -57,89 +58,60 @@ def _line_label(row: dict[str, Any]) -> str:
     return item or label
 
 
-def reading(study: PublishedStudy, territory: str) -> list[Section]:
-    """The sections of a territory's page, questions in study order, grid items by rank."""
-    frame = study.results.filter(
-        pl.col("territory") == territory,
-        pl.col("wave") == study.latest_wave,
-        pl.col("profile").is_null(),
-    )
-    here = _index(frame)
-    national = _index(
-        study.results.filter(
-            pl.col("territory") == NATIONAL,
-            pl.col("wave") == study.latest_wave,
-            pl.col("profile").is_null(),
-        )
-    )
-    previous = (
-        _index(
-            study.results.filter(
-                pl.col("territory") == territory,
-                pl.col("wave") == study.previous_wave,
-                pl.col("profile").is_null(),
-            )
-        )
-        if study.previous_wave
-        else {}
-    )
-    versus = "_change" if territory == NATIONAL else "_vs_rest"
-    reference = previous if territory == NATIONAL else national
+def reading(study: PublishedStudy, territory: str, language: str) -> list[Section]:
+    """The sections of a territory's page, in questionnaire order, grid items by rank."""
+    results = study.results
     sections: dict[str, Section] = {}
-    for row in frame.filter(pl.col("indicator").is_in(HEADLINE)).iter_rows(named=True):
-        indicator, key = row["indicator"], (row["question"], row["indicator"], row["category"])
-        base_question = row["question"].split(".", 1)[0]
+    for row in results.rows(HEADLINE, territory=territory):
+        question, indicator, category = row["question"], row["indicator"], row["category"]
+        base_question = question.split(".", 1)[0]
         section = sections.setdefault(
             base_question, Section(base_question, _section_title(row["question_label"]))
         )
-        contrast = here.get((row["question"], indicator + versus, row["category"]))
-        significant = contrast is not None and contrast["flag"] == "significant"
-        rank = here.get((row["question"], "rank", None))
-        ref = reference.get(key)
-        suppressed = row["flag"] == "suppressed"
+        if territory == NATIONAL:
+            contrast = results.change(question, indicator, category)
+            reference = (
+                results.get(question, indicator, category, wave=results.previous)
+                if results.previous
+                else None
+            )
+        else:
+            contrast = results.versus_rest(question, indicator, category, territory)
+            reference = results.get(question, indicator, category)
+        shown = contrast if significant(contrast) else None
+        rank = results.estimate(question, Indicator.RANK, territory=territory)
+        suppressed = row["flag"] == Flag.SUPPRESSED
+
+        def number(value: float | None, indicator: str = indicator) -> str:
+            return formats.value(value, indicator, language=language)
+
         section.lines.append(
             Line(
                 label=_line_label(row),
-                value="–" if suppressed else formats.value(row["estimate"], indicator),
+                value="–" if suppressed else number(row["estimate"]),
                 interval=""
                 if suppressed or row["ci_low"] is None
-                else f"{formats.value(row['ci_low'], indicator)} – "
-                f"{formats.value(row['ci_high'], indicator)}",
-                base=int(row["n"]),
-                reference=formats.value(ref["estimate"], indicator) if ref else "–",
-                difference=formats.signed(contrast["estimate"], share=indicator != "mean")
-                if significant and contrast
+                else f"{number(row['ci_low'])} – {number(row['ci_high'])}",
+                base=formats.count(row["n"], language=language),
+                reference=number(reference["estimate"]) if reference else "–",
+                difference=formats.difference(shown["estimate"], indicator, language=language)
+                if shown
                 else "",
-                direction=("up" if contrast["estimate"] > 0 else "down")
-                if significant and contrast
-                else "",
-                rank=formats.ordinal(rank["estimate"]) if rank else "",
-                rank_value=int(rank["estimate"]) if rank else None,
+                direction=("up" if shown["estimate"] > 0 else "down") if shown else "",
+                rank=formats.ordinal(rank, language=language) if rank else "",
+                rank_value=int(rank) if rank else None,
                 suppressed=suppressed,
-                small_base=row["flag"] == "small_base",
+                small_base=row["flag"] == Flag.SMALL_BASE,
             )
         )
     for section in sections.values():
         ranks = [line.rank_value for line in section.lines]
         if None not in ranks:
             section.lines.sort(key=lambda line: line.rank_value or 0)
-    return sorted(sections.values(), key=lambda s: _question_order(s.code))
-
-
-def _question_order(code: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return (int(digits) if digits else 0, code)
+    return list(sections.values())
 
 
 def weight_in_total(study: PublishedStudy, territory: str) -> float | None:
     """The territory's share of the population the study represents (latest wave)."""
-    frame = study.results.filter(
-        pl.col("wave") == study.latest_wave,
-        pl.col("profile").is_null(),
-        pl.col("indicator").is_in(HEADLINE),
-    )
-    bases = frame.group_by("territory").agg(pl.col("weighted_n").max())
-    lookup = dict(zip(bases["territory"], bases["weighted_n"], strict=True))
-    if territory not in lookup or not lookup.get(NATIONAL):
-        return None
-    return float(lookup[territory]) / float(lookup[NATIONAL])
+    here, total = study.results.weighted_base(territory), study.results.weighted_base(NATIONAL)
+    return None if here is None or not total else here / total

@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from observatoire import territory
 from observatoire.platform.results import published
 from observatoire.platform.results.readings import reading, weight_in_total
+from observatoire.results_contract import NATIONAL, formats
 
 DOCUMENTS = (
     ("summary.pdf", _("Synthèse recto-verso (PDF)")),
@@ -43,7 +45,7 @@ def overview(request: HttpRequest, study: str | None = None) -> HttpResponse:
         "results/overview.html",
         {
             "study": current,
-            "sections": reading(current, published.NATIONAL),
+            "sections": reading(current, NATIONAL, get_language()),
             "regions": current.regions(),
             "documents": [(f, label) for f, label in DOCUMENTS if current.file(f)],
             "map": current.file("charts/q2-map.svg") is not None,
@@ -54,7 +56,7 @@ def overview(request: HttpRequest, study: str | None = None) -> HttpResponse:
 def region(request: HttpRequest, study: str, code: str) -> HttpResponse:
     """One study region: every question against the rest of France, and its fact sheet."""
     current = _study(study)
-    if code not in current.region_codes():
+    if code not in current.results.territories():
         raise Http404(f"Région d'étude inconnue : {code}")
     share = weight_in_total(current, code)
     members = next((r.regions for r in territory.study_regions() if r.code == code), (code,))
@@ -65,9 +67,9 @@ def region(request: HttpRequest, study: str, code: str) -> HttpResponse:
             "study": current,
             "code": code,
             "name": territory.study_region_name(code),
-            "sections": reading(current, code),
+            "sections": reading(current, code, get_language()),
             "regions": current.regions(),
-            "weight": None if share is None else f"{round(share * 100)}\u00a0%",
+            "weight": None if share is None else formats.percent(share, language=get_language()),
             "factsheet_pdf": current.file(f"regions/{code}.pdf") is not None,
             "factsheet_html": current.file(f"regions/{code}.html") is not None,
             "alliances_query": urlencode([("region", member) for member in members]),

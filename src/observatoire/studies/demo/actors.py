@@ -17,9 +17,9 @@ import numpy as np
 import polars as pl
 
 from observatoire.errors import InputError
-from observatoire.studies.generate import Effects, Profiles, _choose, _impact_shares
-from observatoire.studies.populations import MultiStudy, Population, load_multi_study
-from observatoire.studies.published import PublishedFigures
+from observatoire.studies.demo.generate import Effects, Profiles, _choose, _impact_shares
+from observatoire.studies.spec.populations import MultiStudy, Population, load_multi_study
+from observatoire.studies.spec.published import PublishedFigures
 
 MIN_PER_STRATUM = 2  # a stratum needs two sampled units for its variance, unless it is a census
 NOT_USEFUL_SPLIT = 0.75  # of the "not useful" answers to Q2, the share "peu utile"; unpublished

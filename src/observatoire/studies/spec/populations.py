@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 
 from observatoire import vocabularies
-from observatoire.studies.model import STUDY_FILE, Question, Wave, _questions
-from observatoire.studies.problems import Problem, StudyInvalid, read_mapping
-from observatoire.studies.published import PublishedFigures, load_published
-from observatoire.studies.universes import Universe, load_universe
+from observatoire.studies.spec.model import STUDY_FILE, Question, Wave, _questions
+from observatoire.studies.spec.problems import Problem, StudyInvalid, read_mapping
+from observatoire.studies.spec.published import PublishedFigures, load_published
+from observatoire.studies.spec.universes import Universe, load_universe
 
 WEIGHTING_METHODS = ("raking", "none")
 

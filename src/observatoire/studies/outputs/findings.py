@@ -1,75 +1,69 @@
-"""Reading the tidy results back for the documents: lookups, tables and the wave's messages.
+"""What the documents say about a run: the figures each question publishes, in reading order,
+and the wave's key messages, with the markers and differences the documents print.
 
-Documents are written from the published results only (never from microdata), so what a
-reader sees is exactly what results.parquet holds.
+Documents are written from the published rows only (never from microdata), read through the
+results contract, so what a reader sees is exactly what results.parquet holds.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from observatoire.studies import formats
-from observatoire.studies.compute import NATIONAL, StudyResults
-from observatoire.studies.model import Question, Study
+from observatoire.results_contract import NATIONAL, Indicator, Results, Row, formats, significant
+from observatoire.studies.compute import StudyResults
+from observatoire.studies.spec.model import Question, Study
 
 UP, DOWN = "▲", "▼"
 FigureRef = tuple[str, str, str | None, str]  # question code, indicator, category, label
 
 
-class ResultsView:
-    """Indexed access to the results of one run, for the documents."""
+def headline(q: Question) -> tuple[Indicator, str, str]:
+    """(indicator, category, label) that sums up a single-choice question, as its key message
+    and its map show it: its first group ("useful or essential"), else its first answer."""
+    if q.groups:
+        return Indicator.GROUP, q.groups[0].code, q.groups[0].label
+    return Indicator.SHARE, q.codes[0].code, q.codes[0].label
+
+
+class Findings:
+    """The rows of one run, read as the documents read them."""
 
     def __init__(self, run: StudyResults) -> None:
         self.run = run
         self.study: Study = run.study
         self.latest = self.study.latest
         self.previous = self.study.previous(self.latest)
-        self._index: dict[tuple[Any, ...], dict[str, Any]] = {
-            (r["wave"], r["question"], r["indicator"], r["category"], r["territory"],
-             r["profile"], r["profile_level"]): r
-            for r in run.results.iter_rows(named=True)
-        }  # fmt: skip
+        self.results = Results(run.results, [w.id for w in self.study.chronology])
         region = self.study.profile_question(self.study.territory)
         self.regions = [(t.code, t.label) for t in region.codes]
 
-    def get(
-        self,
-        question: str,
-        indicator: str,
-        category: str | None = None,
-        *,
-        wave: str | None = None,
-        territory: str = NATIONAL,
-        profile: str | None = None,
-        level: str | None = None,
-    ) -> dict[str, Any] | None:
-        key = (wave or self.latest.id, question, indicator, category, territory, profile, level)
-        return self._index.get(key)
+    def get(self, question: str, indicator: str, category: str | None = None,
+            **domain: Any) -> Row | None:  # fmt: skip
+        return self.results.get(question, indicator, category, **domain)
 
     def estimate(self, question: str, indicator: str, category: str | None = None,
-                 **where: Any) -> float | None:  # fmt: skip
-        row = self.get(question, indicator, category, **where)
-        return None if row is None else row["estimate"]
+                 **domain: Any) -> float | None:  # fmt: skip
+        return self.results.estimate(question, indicator, category, **domain)
 
     def text(self, question: str, indicator: str, category: str | None = None,
-             **where: Any) -> str:  # fmt: skip
-        return formats.value(self.estimate(question, indicator, category, **where), indicator)
+             **domain: Any) -> str:  # fmt: skip
+        return formats.value(self.estimate(question, indicator, category, **domain), indicator)
 
     def versus_rest(self, question: str, indicator: str, category: str | None,
                     territory: str) -> str:  # fmt: skip
         """▲/▼ with the difference when a region differs significantly from the rest."""
-        row = self.get(question, f"{indicator}_vs_rest", category, territory=territory)
-        if row is None or row["flag"] != "significant":
+        row = self.results.versus_rest(question, indicator, category, territory)
+        if row is None or not significant(row):
             return ""
         arrow = UP if row["estimate"] > 0 else DOWN
-        return f"{arrow} {formats.signed(row['estimate'], share=indicator != 'mean')}"
+        return f"{arrow} {formats.difference(row['estimate'], indicator)}"
 
-    def change(self, question: str, indicator: str, category: str | None, **where: Any) -> str:
-        row = self.get(question, f"{indicator}_change", category, **where)
+    def change(self, question: str, indicator: str, category: str | None, **domain: Any) -> str:
+        row = self.results.change(question, indicator, category, **domain)
         if row is None:
             return ""
-        text = formats.signed(row["estimate"], share=indicator != "mean")
-        return f"{text} *" if row["flag"] == "significant" else text
+        text = formats.difference(row["estimate"], indicator)
+        return f"{text} *" if significant(row) else text
 
     # --- what a question publishes ---------------------------------------------------------
 
@@ -77,20 +71,20 @@ class ResultsView:
         """(question code, indicator, category, label) of q's main figures, in reading order."""
         if q.type == "scale" and q.items:
             return sorted(
-                ((f"{q.code}.{t.code}", "mean", None, t.label) for t in q.items),
-                key=lambda f: -(self.estimate(f[0], "mean") or 0.0),
+                ((f"{q.code}.{t.code}", Indicator.MEAN, None, t.label) for t in q.items),
+                key=lambda f: -(self.estimate(f[0], Indicator.MEAN) or 0.0),
             )
         if q.type == "single" and q.items:
             group = q.groups[0] if q.groups else None
             grid: list[FigureRef] = [
-                (f"{q.code}.{t.code}", "group" if group else "share",
+                (f"{q.code}.{t.code}", Indicator.GROUP if group else Indicator.SHARE,
                  group.code if group else q.codes[0].code, t.label)
                 for t in q.items
             ]  # fmt: skip
             return sorted(grid, key=lambda f: -(self.estimate(f[0], f[1], f[2]) or 0.0))
         options = q.items if q.type == "multiple" else q.codes
-        figures: list[FigureRef] = [(q.code, "share", t.code, t.label) for t in options]
-        return figures + [(q.code, "group", g.code, g.label) for g in q.groups]
+        figures: list[FigureRef] = [(q.code, Indicator.SHARE, t.code, t.label) for t in options]
+        return figures + [(q.code, Indicator.GROUP, g.code, g.label) for g in q.groups]
 
     def scale_items(
         self, q: Question, territory: str = NATIONAL, wave: str | None = None
@@ -98,7 +92,7 @@ class ResultsView:
         """(question code, label, mean) of a scale grid's items in one territory, highest first."""
         items = [
             (f"{q.code}.{t.code}", t.label,
-             self.estimate(f"{q.code}.{t.code}", "mean", territory=territory, wave=wave))
+             self.estimate(f"{q.code}.{t.code}", Indicator.MEAN, territory=territory, wave=wave))
             for t in q.items
         ]  # fmt: skip
         return sorted(
@@ -128,8 +122,7 @@ class ResultsView:
                              f"(aujourd'hui au {formats.ordinal(rank)} rang).")  # fmt: skip
             return text
         if q.type == "single" and not q.items:
-            figure = (("group", q.groups[0].code, q.groups[0].label) if q.groups
-                      else ("share", q.codes[0].code, q.codes[0].label))  # fmt: skip
+            figure = headline(q)
             value = self.estimate(q.code, figure[0], figure[1])
             if value is None:
                 return ""

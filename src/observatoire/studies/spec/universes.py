@@ -5,7 +5,7 @@ and its weighting targets. It is either a YAML file in the study folder, entered
 its sources and a `status` per figure, or counted from shipped reference data
 (`counted_from: observatoire.territory.commune_frame`, the mayors' frame), never typed in twice.
 
-    >>> from observatoire.studies.universes import counted_universe
+    >>> from observatoire.studies.spec.universes import counted_universe
     >>> mayors = counted_universe("observatoire.territory.commune_frame")
     >>> mayors.dimensions
     ('region', 'commune_size')
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from observatoire.studies.problems import Problem, StudyInvalid, read_mapping
+from observatoire.studies.spec.problems import Problem, StudyInvalid, read_mapping
 from observatoire.territory import commune_frame
 
 STATUSES = {

@@ -1,4 +1,8 @@
-"""The demo study shipped with the project, as `observatoire demo` (make run) prepares it."""
+"""The demo study shipped with the project, as `observatoire demo` (make run) prepares it.
+
+Its respondents are synthetic: `generate` draws them from a latent model tuned by `targets`
+to reproduce the published IMPACT-Citoyens figures.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from pathlib import Path
 
 from observatoire.errors import ObservatoireError
 from observatoire.paths import data_dir, project_root
-from observatoire.studies.generate import generate_demo
-from observatoire.studies.model import STUDY_FILE, load_study
+from observatoire.studies.demo.generate import generate_demo
 from observatoire.studies.run import run_study
+from observatoire.studies.spec.model import STUDY_FILE, load_study
 
 DEMO = "impact-citoyens"
 

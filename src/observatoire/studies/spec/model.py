@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from observatoire import vocabularies
-from observatoire.studies.problems import Problem, StudyInvalid
-from observatoire.studies.schema import schema_problems
+from observatoire.studies.spec.problems import Problem, StudyInvalid
+from observatoire.studies.spec.schema import schema_problems
 
 STUDY_FILE = "study.yaml"
 MARGIN_TOLERANCE = 0.005  # a margin may differ from the population total by 0.5 % (rounding)
@@ -155,6 +155,11 @@ class Study:
 
     def wave_path(self, wave: Wave) -> Path:
         return self.folder / wave.file
+
+    @property
+    def chronology(self) -> tuple[Wave, ...]:
+        """The waves, oldest first."""
+        return tuple(sorted(self.waves, key=lambda w: w.year))
 
     @property
     def latest(self) -> Wave:

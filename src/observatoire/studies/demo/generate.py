@@ -17,8 +17,8 @@ import polars as pl
 from scipy.stats import norm
 
 from observatoire.errors import InputError
-from observatoire.studies import demo_targets as demo
-from observatoire.studies.model import Question, Study, Wave, load_study
+from observatoire.studies.demo import targets as demo
+from observatoire.studies.spec.model import Question, Study, Wave, load_study
 
 Profiles = dict[str, np.ndarray]
 Effects = Mapping[tuple[str, str], Mapping[str, float]]

@@ -6,50 +6,46 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from observatoire.studies import formats
-from observatoire.studies.charts import Chart
-from observatoire.studies.render import render_html, write_pdf
-from observatoire.studies.report import document_context
-from observatoire.studies.views import ResultsView
+from observatoire.results_contract import Indicator, formats
+from observatoire.studies.outputs.charts import Chart
+from observatoire.studies.outputs.findings import Findings
+from observatoire.studies.outputs.publication import Publication
+from observatoire.studies.outputs.render import write_document
+from observatoire.studies.outputs.report import document_context
 
 MESSAGES = 4
 KEY_FIGURES = 4
 
 
-def write_summary(view: ResultsView, out: Path, charts: list[Chart]) -> list[Path]:
+def write_summary(publication: Publication, out: Path) -> list[Path]:
     """Write OUT/summary.html and OUT/summary.pdf."""
-    html_path, pdf_path = out / "summary.html", out / "summary.pdf"
-    html = render_html("summary.html", html_path, **summary_context(view, charts))
-    write_pdf(html, pdf_path, out)
-    return [html_path, pdf_path]
+    context = summary_context(publication.findings, publication.charts)
+    return write_document("summary.html", out / "summary.html", out, context)
 
 
-def summary_context(view: ResultsView, charts: list[Chart]) -> dict[str, Any]:
-    study, wave = view.study, view.latest
-    names = [c.name for c in charts]
-    front = [n for n in names if n.endswith("-bands")][:1]
+def summary_context(findings: Findings, charts: list[Chart]) -> dict[str, Any]:
+    study, wave = findings.study, findings.latest
     singles = [q for q in study.published_questions(wave.id) if q.type == "single" and not q.items]
-    back = (
-        [f"{singles[0].code.lower()}-shares", f"{singles[0].code.lower()}-map"] if singles else []
-    )
-    degrees = [n for n in names if n.endswith("-degrees")][:1]
+    front = [c for c in charts if c.kind == "bands"][:1]
+    back = [c for c in charts if singles and c.question == singles[0].code]  # shares, then map
+    degrees = [c for c in charts if c.kind == "degrees"][:1]
     figures = []
     for q in singles:
         if q.groups:
             g = q.groups[0]
-            regional = view.by_region(q.code, "group", g.code)
+            regional = findings.by_region(q.code, Indicator.GROUP, g.code)
             high = max(regional, key=lambda x: x[1])
             low = min(regional, key=lambda x: x[1])
             figures.append(
                 {
-                    "value": view.text(q.code, "group", g.code),
+                    "value": findings.text(q.code, Indicator.GROUP, g.code),
                     "label": f"{q.short_label} — {g.label.lower()}",
                     "range": f"de {formats.percent(low[1])} ({low[0]}) "
                     f"à {formats.percent(high[1])} ({high[0]})",
                 }
             )
-    weighting = view.run.weighting[wave.id]
-    regions = len(view.regions)
+    weighting = findings.run.weighting[wave.id]
+    regions = len(findings.regions)
     method = (
         f"Méthode : {formats.count(weighting.n)} répondants ({regions} régions × "
         f"{formats.count(study.per_stratum or weighting.n // regions)}) — {study.universe} — "
@@ -60,11 +56,11 @@ def summary_context(view: ResultsView, charts: list[Chart]) -> dict[str, Any]:
         f"l'ensemble pour un résultat de 50 %."
     )
     return {
-        **document_context(view),
-        "messages": view.messages()[:MESSAGES],
-        "front": [f"charts/{n}.png" for n in front],
-        "back": [f"charts/{n}.png" for n in back],
-        "degrees": [f"charts/{n}.png" for n in degrees],
+        **document_context(findings),
+        "messages": findings.messages()[:MESSAGES],
+        "front": [c.png for c in front],
+        "back": [c.png for c in back],
+        "degrees": [c.png for c in degrees],
         "figures": figures[:KEY_FIGURES],
         "method": method,
         "footer": f"{study.title} {wave.year} — synthèse"

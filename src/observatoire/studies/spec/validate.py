@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from observatoire.studies.model import Question, Study, Wave, load_study
-from observatoire.studies.problems import Problem, StudyInvalid
+from observatoire.studies.spec.model import Question, Study, Wave, load_study
+from observatoire.studies.spec.problems import Problem, StudyInvalid
 
 MAX_ROWS_PER_COLUMN = 10  # beyond this, one summary line per column keeps the report readable
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from observatoire.studies.problems import Problem
+from observatoire.studies.spec.problems import Problem
 
 SCHEMA_PATH = Path(__file__).with_name("study.schema.json")
 

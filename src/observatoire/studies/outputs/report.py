@@ -8,76 +8,79 @@ from typing import Any
 
 from scipy.stats import norm
 
-from observatoire.studies import formats
-from observatoire.studies.model import Question
-from observatoire.studies.render import render_html, write_pdf
-from observatoire.studies.views import DOWN, UP, ResultsView
+from observatoire.results_contract import Indicator, Row, change, formats, is_mean
+from observatoire.studies.outputs.charts import Chart
+from observatoire.studies.outputs.findings import DOWN, UP, Findings
+from observatoire.studies.outputs.publication import Publication
+from observatoire.studies.outputs.render import write_document
+from observatoire.studies.spec.model import Question
 
 BASES = (100, 200, 500, 1000, 2400)
 SHARES = (0.1, 0.3, 0.5)
 
 
-def write_report(view: ResultsView, out: Path, charts: dict[str, list[str]]) -> list[Path]:
+def write_report(publication: Publication, out: Path) -> list[Path]:
     """Write OUT/report.html and OUT/report.pdf."""
-    html_path, pdf_path = out / "report.html", out / "report.pdf"
-    html = render_html("report.html", html_path, **report_context(view, charts))
-    write_pdf(html, pdf_path, out)
-    return [html_path, pdf_path]
+    context = report_context(publication.findings, publication.charts)
+    return write_document("report.html", out / "report.html", out, context)
 
 
-def document_context(view: ResultsView) -> dict[str, Any]:
+def document_context(findings: Findings) -> dict[str, Any]:
     """What every document shows: the study, the wave, the data it comes from."""
-    study, wave = view.study, view.latest
+    study, wave = findings.study, findings.latest
     fieldwork = f", terrain du {wave.fieldwork[0]} au {wave.fieldwork[1]}" if wave.fieldwork else ""
     return {
         "study": study,
         "wave": wave,
-        "previous": view.previous,
+        "previous": findings.previous,
         "source": f"{study.title} {wave.year} — {study.producer} — données : {wave.file}"
         f" ({formats.count(wave.sample_size)} répondants{fieldwork})",
         "synthetic": study.synthetic_notice if study.synthetic else "",
-        "messages": view.messages(),
-        "regions": view.regions,
+        "messages": findings.messages(),
+        "regions": findings.regions,
         "footer": f"{study.title} {wave.year}"
         + (" — répondants synthétiques (démonstration)" if study.synthetic else ""),
     }
 
 
-def report_context(view: ResultsView, charts: dict[str, list[str]]) -> dict[str, Any]:
-    study = view.study
-    questions = study.published_questions(view.latest.id)
+def report_context(findings: Findings, charts: list[Chart]) -> dict[str, Any]:
+    study = findings.study
+    questions = study.published_questions(findings.latest.id)
     return {
-        **document_context(view),
-        "questions": [_question(view, q, charts.get(q.code, [])) for q in questions],
-        "method": _method(view),
+        **document_context(findings),
+        "questions": [
+            _question(findings, q, [c.png for c in charts if c.question == q.code])
+            for q in questions
+        ],
+        "method": _method(findings),
     }
 
 
-def _question(view: ResultsView, q: Question, charts: list[str]) -> dict[str, Any]:
-    figures = view.figures(q)
-    prev = view.previous.id if view.previous and q.asked_in(view.previous.id) else None
+def _question(findings: Findings, q: Question, charts: list[str]) -> dict[str, Any]:
+    figures = findings.figures(q)
+    prev = findings.previous.id if findings.previous and q.asked_in(findings.previous.id) else None
     national = []
     for code, indicator, category, label in figures:
-        row = view.get(code, indicator, category) or {}
+        row = findings.get(code, indicator, category) or {}
         national.append(
             {
                 "label": label,
                 "value": formats.value(row.get("estimate"), indicator),
                 "ci": _ci(row, indicator),
                 "n": formats.count(row.get("n")),
-                "previous": view.text(code, indicator, category, wave=prev) if prev else "",
-                "change": view.change(code, indicator, category) if prev else "",
-                "bands": [view.text(code, "band", b.code) for b in q.bands],
-                "rank": _rank(view, code, prev) if q.type == "scale" else "",
+                "previous": findings.text(code, indicator, category, wave=prev) if prev else "",
+                "change": findings.change(code, indicator, category) if prev else "",
+                "bands": [findings.text(code, Indicator.BAND, b.code) for b in q.bands],
+                "rank": _rank(findings, code, prev) if q.type == "scale" else "",
             }
         )
     regions = [
         {
             "label": label,
-            "cells": [view.text(code, indicator, category)]
+            "cells": [findings.text(code, indicator, category)]
             + [
-                _with_mark(view, code, indicator, category, territory)
-                for territory, _name in view.regions
+                _with_mark(findings, code, indicator, category, territory)
+                for territory, _name in findings.regions
             ],
         }
         for code, indicator, category, label in figures
@@ -86,9 +89,9 @@ def _question(view: ResultsView, q: Question, charts: list[str]) -> dict[str, An
         [
             {
                 "label": label,
-                "cells": [view.change(code, indicator, category)]
-                + [view.change(code, indicator, category, territory=territory)
-                   for territory, _name in view.regions],
+                "cells": [findings.change(code, indicator, category)]
+                + [findings.change(code, indicator, category, territory=territory)
+                   for territory, _name in findings.regions],
             }
             for code, indicator, category, label in figures
         ]
@@ -96,10 +99,10 @@ def _question(view: ResultsView, q: Question, charts: list[str]) -> dict[str, An
         else []
     )  # fmt: skip
     profiles = []
-    banner = [view.study.profile_question(p) for p in view.study.banner]
+    banner = [findings.study.profile_question(p) for p in findings.study.banner]
     for code, indicator, category, label in figures:
         cells = [
-            view.text(code, indicator, category, profile=p.column, level=t.code)
+            findings.text(code, indicator, category, profile=p.column, profile_level=t.code)
             for p in banner
             for t in p.codes
         ]
@@ -107,7 +110,7 @@ def _question(view: ResultsView, q: Question, charts: list[str]) -> dict[str, An
     return {
         "q": q,
         "charts": charts,
-        "previous": view.previous if prev else None,
+        "previous": findings.previous if prev else None,
         "national": national,
         "bands": [b.label for b in q.bands],
         "regions": regions,
@@ -118,50 +121,50 @@ def _question(view: ResultsView, q: Question, charts: list[str]) -> dict[str, An
     }
 
 
-def _ci(row: dict[str, Any], indicator: str) -> str:
+def _ci(row: Row, indicator: str) -> str:
     if row.get("ci_low") is None:
         return ""
-    if indicator == "mean":
+    if is_mean(indicator):
         return f"{formats.mark(row['ci_low'], 2)} – {formats.mark(row['ci_high'], 2)}"
     return f"{formats.percent(max(row['ci_low'], 0.0))} – {formats.percent(min(row['ci_high'], 1))}"
 
 
-def _rank(view: ResultsView, code: str, previous: str | None) -> str:
-    rank = view.estimate(code, "rank")
+def _rank(findings: Findings, code: str, previous: str | None) -> str:
+    rank = findings.estimate(code, Indicator.RANK)
     if rank is None:
         return ""
     text = formats.ordinal(rank)
-    change = view.estimate(code, "rank_change") if previous else None
-    if change:
-        text += f" ({'+' if change > 0 else '−'}{abs(int(change))})"
+    climbed = findings.estimate(code, change(Indicator.RANK)) if previous else None
+    if climbed:
+        text += f" ({'+' if climbed > 0 else '−'}{abs(int(climbed))})"
     return text
 
 
-def _with_mark(view: ResultsView, code: str, indicator: str, category: str | None,
+def _with_mark(findings: Findings, code: str, indicator: str, category: str | None,
                territory: str) -> str:  # fmt: skip
-    text = view.text(code, indicator, category, territory=territory)
-    mark = view.versus_rest(code, indicator, category, territory)
+    text = findings.text(code, indicator, category, territory=territory)
+    mark = findings.versus_rest(code, indicator, category, territory)
     return f"{text} {mark[0]}" if mark else text
 
 
-def _margin_order(view: ResultsView) -> Any:
+def _margin_order(findings: Findings) -> Any:
     """Sort key putting achieved margins in study.yaml's order of margins and codes."""
     order = {
         (m.variable, code): (i, j)
-        for i, m in enumerate(view.study.margins)
+        for i, m in enumerate(findings.study.margins)
         for j, code in enumerate(m.targets)
     }
     return lambda row: order.get((row["variable"], row["category"]), (len(order), 0))
 
 
-def _method(view: ResultsView) -> dict[str, Any]:
-    study = view.study
+def _method(findings: Findings) -> dict[str, Any]:
+    study = findings.study
     z = float(norm.ppf(0.5 + study.confidence / 2))
-    latest = view.run.weighting[view.latest.id]
+    latest = findings.run.weighting[findings.latest.id]
     deff = latest.kish_deff
     waves = []
     for wave in study.waves:
-        w = view.run.weighting[wave.id]
+        w = findings.run.weighting[wave.id]
         waves.append(
             {
                 "wave": wave,
@@ -179,7 +182,7 @@ def _method(view: ResultsView) -> dict[str, Any]:
                         "achieved": formats.count(r["achieved"]),
                         "n": formats.count(r["sample_n"]),
                     }
-                    for r in sorted(w.achieved.iter_rows(named=True), key=_margin_order(view))
+                    for r in sorted(w.achieved.iter_rows(named=True), key=_margin_order(findings))
                 ],
             }
         )

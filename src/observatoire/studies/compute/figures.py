@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from observatoire.studies.model import Question, Study
+from observatoire.studies.spec.model import Question, Study
 
 Part = tuple[pl.Expr, str, str | None, str | None]  # value, indicator, category, its label
 
@@ -24,6 +24,7 @@ class Figure:
     indicator: str  # mean, band, share, group
     category: str | None
     category_label: str | None
+    order: int  # questionnaire order across waves: question, then item or option, then part
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,23 @@ def analysis_frame(
     families: list[Family] = []
     exprs: list[pl.Expr] = []
     for q in study.published_questions(wave):
+        order = study.content_questions.index(q) << 40
         targets = [(item.code, item.label, q.item_column(item.code)) for item in q.items]
         if q.type == "multiple":
             # One family per option: each option column is answered (0/1) or missing.
-            for code, label, column in targets:
+            for i, (code, label, column) in enumerate(targets):
                 fam, fam_exprs = _family(len(families), q, None, column, [
-                    (pl.col(column).cast(pl.Float64), "share", code, label)])  # fmt: skip
+                    (pl.col(column).cast(pl.Float64), "share", code, label)],
+                    order + (i << 20))  # fmt: skip
                 families.append(fam)
                 exprs += fam_exprs
             continue
         cells: list[tuple[str | None, str | None, str]] = list(targets) or [(None, None, q.column)]
-        for item, item_label, column in cells:
+        for i, (item, item_label, column) in enumerate(cells):
             parts = _figure_exprs(q, pl.col(column))
-            fam, fam_exprs = _family(len(families), q, (item, item_label), column, parts)
+            fam, fam_exprs = _family(
+                len(families), q, (item, item_label), column, parts, order + (i << 20)
+            )
             families.append(fam)
             exprs += fam_exprs
     profiles = [q.column for q in study.profiles]
@@ -82,6 +87,7 @@ def _family(
     item: tuple[str | None, str | None] | None,
     column: str,
     parts: list[Part],
+    order: int,
 ) -> tuple[Family, list[pl.Expr]]:
     item_code, item_label = item if item else (None, None)
     question = f"{q.code}.{item_code}" if item_code else q.code
@@ -92,5 +98,7 @@ def _family(
     for j, (expr, indicator, category, category_label) in enumerate(parts):
         name = f"_f{index}_{j}"
         exprs.append(expr.fill_null(0.0).alias(name))
-        figures.append(Figure(name, question, label, indicator, category, category_label))
+        figures.append(
+            Figure(name, question, label, indicator, category, category_label, order + j)
+        )
     return Family(answered, tuple(figures), q, item_code), exprs

@@ -10,16 +10,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 import vl_convert as vlc
 
 from observatoire import territory
-from observatoire.studies import formats
-from observatoire.studies.model import Question, Study
+from observatoire.results_contract import NATIONAL, Indicator, formats
+from observatoire.studies.outputs.findings import headline
+from observatoire.studies.spec.model import Question, Study
 from observatoire.vocabularies import TERRITORY_HEALTH
+
+if TYPE_CHECKING:  # the publication is built from the charts
+    from observatoire.studies.outputs.publication import Publication
 
 FONT = "Liberation Sans"
 INK = "#1f2a44"
@@ -40,9 +44,20 @@ CONFIG: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Chart:
-    name: str
+    question: str  # the question code the chart shows
+    kind: str  # bands, degrees, shares or map
     title: str
     spec: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The file name, without extension: "q3-bands"."""
+        return f"{self.question.lower()}-{self.kind}"
+
+    @property
+    def png(self) -> str:
+        """The PNG's path in the output folder, as documents link it."""
+        return f"charts/{self.name}.png"
 
 
 def study_charts(study: Study, results: pl.DataFrame) -> list[Chart]:
@@ -50,7 +65,9 @@ def study_charts(study: Study, results: pl.DataFrame) -> list[Chart]:
     charts = []
     wave = study.latest
     national = results.filter(
-        (pl.col("wave") == wave.id) & (pl.col("territory") == "FR") & pl.col("profile").is_null()
+        (pl.col("wave") == wave.id)
+        & (pl.col("territory") == NATIONAL)
+        & pl.col("profile").is_null()
     )
     for q in study.published_questions(wave.id):
         if q.type == "scale" and q.bands and q.items:
@@ -63,11 +80,12 @@ def study_charts(study: Study, results: pl.DataFrame) -> list[Chart]:
     return charts
 
 
-def write_charts(charts: list[Chart], folder: Path) -> list[Path]:
-    """Write NAME.vl.json, NAME.svg and NAME.png for every chart."""
+def write_charts(publication: Publication, out: Path) -> list[Path]:
+    """Write charts/NAME.vl.json, NAME.svg and NAME.png for every chart."""
+    folder = out / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for chart in charts:
+    for chart in publication.charts:
         spec_path = folder / f"{chart.name}.vl.json"
         spec_path.write_text(json.dumps(chart.spec, ensure_ascii=False, indent=1), "utf-8")
         svg = vlc.vegalite_to_svg(chart.spec, format_locale="fr-FR")
@@ -99,18 +117,20 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
     latest = study.latest
     previous = study.previous(latest)
     national = results.filter(
-        (pl.col("territory") == "FR")
+        (pl.col("territory") == NATIONAL)
         & pl.col("profile").is_null()
         & pl.col("question").str.starts_with(f"{q.code}.")
     )
     now = national.filter(pl.col("wave") == latest.id)
     means = dict(
-        now.filter(pl.col("indicator") == "mean").select("question", "estimate").iter_rows()
+        now.filter(pl.col("indicator") == Indicator.MEAN).select("question", "estimate").iter_rows()
     )
     before: dict[str, float] = {}
     if previous is not None:
         before = dict(
-            national.filter((pl.col("wave") == previous.id) & (pl.col("indicator") == "mean"))
+            national.filter(
+                (pl.col("wave") == previous.id) & (pl.col("indicator") == Indicator.MEAN)
+            )
             .select("question", "estimate")
             .iter_rows()
         )
@@ -125,7 +145,7 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
             "share": row["estimate"],
             "label": formats.percent(row["estimate"]) if row["estimate"] >= 0.07 else "",
         }
-        for row in now.filter(pl.col("indicator") == "band").iter_rows(named=True)
+        for row in now.filter(pl.col("indicator") == Indicator.BAND).iter_rows(named=True)
     ]
     table = [
         {"item": labels[k], "column": f"Moyenne /10 {latest.year}", "text": formats.mark(means[k])}
@@ -157,8 +177,7 @@ def bands_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
         "spacing": 6,
     }  # fmt: skip
     subtitle = f"Base : ensemble ({formats.millions(study.population_total)} de personnes)"
-    return Chart(f"{q.code.lower()}-bands", q.short_label, _frame(spec, study, q.short_label,
-                                                                   subtitle))  # fmt: skip
+    return Chart(q.code, "bands", q.short_label, _frame(spec, study, q.short_label, subtitle))
 
 
 def _stacked_layers(
@@ -212,7 +231,7 @@ def _text_columns(y: dict[str, Any], rows: list[dict[str, str]], width: int) -> 
 def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
     """Items of a graded grid as stacked bars of the answer codes (e.g. impacts by degree)."""
     rows = national.filter(
-        pl.col("question").str.starts_with(f"{q.code}.") & (pl.col("indicator") == "share")
+        pl.col("question").str.starts_with(f"{q.code}.") & (pl.col("indicator") == Indicator.SHARE)
     )
     strong = q.groups[0] if q.groups else None
     labels = {f"{q.code}.{t.code}": t.label for t in q.items}
@@ -220,7 +239,7 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
     top = {
         r["question"]: r["estimate"]
         for r in national.filter(
-            (pl.col("indicator") == "group")
+            (pl.col("indicator") == Indicator.GROUP)
             & (pl.col("category") == (strong.code if strong else ""))
         ).iter_rows(named=True)
     }
@@ -243,7 +262,7 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
         for g in q.groups
         for r in national.filter(
             pl.col("question").str.starts_with(f"{q.code}.")
-            & (pl.col("indicator") == "group") & (pl.col("category") == g.code)
+            & (pl.col("indicator") == Indicator.GROUP) & (pl.col("category") == g.code)
         ).iter_rows(named=True)
     ]  # fmt: skip
     bars = {
@@ -264,13 +283,14 @@ def degrees_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
     )  # fmt: skip
     subtitle = (f"Classés selon la part « {strong.label.lower()} »" if strong
                 else "Part des réponses")  # fmt: skip
-    return Chart(f"{q.code.lower()}-degrees", q.short_label,
-                 _frame(spec, study, q.short_label, subtitle))  # fmt: skip
+    return Chart(q.code, "degrees", q.short_label, _frame(spec, study, q.short_label, subtitle))
 
 
 def shares_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
     """Shares of each answer of a single-choice question, as labelled horizontal bars."""
-    rows = national.filter((pl.col("question") == q.code) & (pl.col("indicator") == "share"))
+    rows = national.filter(
+        (pl.col("question") == q.code) & (pl.col("indicator") == Indicator.SHARE)
+    )
     values = [
         {"answer": r["category_label"], "share": r["estimate"],
          "label": formats.percent(r["estimate"])}
@@ -300,20 +320,12 @@ def shares_chart(study: Study, q: Question, national: pl.DataFrame) -> Chart:
              "encoding": {"text": {"field": "label"}}},
         ],
     }  # fmt: skip
-    return Chart(f"{q.code.lower()}-shares", q.short_label,
-                 _frame(spec, study, q.short_label, q.label))  # fmt: skip
-
-
-def map_figure(q: Question) -> tuple[str, str, str]:
-    """(indicator, category, label) shown on a question's map: its first group, else first code."""
-    if q.groups:
-        return "group", q.groups[0].code, q.groups[0].label
-    return "share", q.codes[0].code, q.codes[0].label
+    return Chart(q.code, "shares", q.short_label, _frame(spec, study, q.short_label, q.label))
 
 
 def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
     """A share by study region on the map of the 13 metropolitan regions (Corse with PACA)."""
-    indicator, category, label = map_figure(q)
+    indicator, category, label = headline(q)
     rows = results.filter(
         (pl.col("wave") == study.latest.id)
         & (pl.col("question") == q.code)
@@ -325,7 +337,7 @@ def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
     shapes = territory.region_shapes()
     features = [f for f in shapes["features"] if f["properties"]["zone"] == "metro"]
     labels = []
-    shares = [v for k, v in by_region.items() if k != "FR" and v is not None]
+    shares = [v for k, v in by_region.items() if k != NATIONAL and v is not None]
     dark = (min(shares) + max(shares)) / 2 if shares else 0.0
     for feature in features:
         code = territory.study_region_of(feature["properties"]["code"])
@@ -336,7 +348,7 @@ def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
         lon, lat = _centre(feature["geometry"])
         ink = "white" if share is not None and share > dark else INK
         labels.append({"lon": lon, "lat": lat, "label": formats.percent(share), "ink": ink})
-    national = by_region.get("FR")
+    national = by_region.get(NATIONAL)
     spec = {
         "width": 420,
         "height": 420,
@@ -364,8 +376,8 @@ def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
         ],
     }  # fmt: skip
     subtitle = f"{label}, par région (France : {formats.percent(national)})"
-    return Chart(f"{q.code.lower()}-map", f"{q.short_label} par région",
-                 _frame(spec, study, f"{q.short_label} par région", subtitle))  # fmt: skip
+    title = f"{q.short_label} par région"
+    return Chart(q.code, "map", title, _frame(spec, study, title, subtitle))
 
 
 def _centre(geometry: dict[str, Any]) -> tuple[float, float]:

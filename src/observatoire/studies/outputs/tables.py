@@ -15,30 +15,32 @@ from typing import Any
 
 import xlsxwriter
 
-from observatoire.studies import formats
-from observatoire.studies.compute import StudyResults
-from observatoire.studies.model import Question, Study
-from observatoire.studies.views import FigureRef, ResultsView
+from observatoire.results_contract import Indicator, formats, is_mean, significant
+from observatoire.studies.outputs.findings import FigureRef, Findings
+from observatoire.studies.outputs.publication import Publication
+from observatoire.studies.spec.model import Question, Study
 from observatoire.survey import banner as engine_banner
 from observatoire.survey.excel import write_banner_excel
 
 HEADER_ROW = 5
 
 
-def write_tables(view: ResultsView, out: Path) -> Path:
+def write_tables(publication: Publication, out: Path) -> list[Path]:
     """Write OUT/tables.xlsx."""
+    findings = publication.findings
     path = out / "tables.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
     styles = _styles(workbook)
-    _method_sheet(workbook, styles, view)
-    for q in view.study.published_questions(view.latest.id):
-        _question_sheet(workbook, styles, view, q)
+    _method_sheet(workbook, styles, findings)
+    for q in findings.study.published_questions(findings.latest.id):
+        _question_sheet(workbook, styles, findings, q)
     workbook.close()
-    return path
+    return [path]
 
 
-def write_banner(results: StudyResults, out: Path) -> Path:
+def write_banner(publication: Publication, out: Path) -> list[Path]:
     """Write OUT/banner.xlsx: the engine's banner of the latest wave."""
+    results = publication.run
     study = results.study
     wave = study.latest
     settings = engine_banner.BannerSettings(
@@ -56,7 +58,7 @@ def write_banner(results: StudyResults, out: Path) -> Path:
     computed = engine_banner.banner(
         results.designs[wave.id], banner_questions(study, wave.id), columns, settings=settings
     )
-    return write_banner_excel(computed, out / "banner.xlsx")
+    return [write_banner_excel(computed, out / "banner.xlsx")]
 
 
 def banner_questions(study: Study, wave: str) -> list[engine_banner.Question]:
@@ -100,20 +102,20 @@ def _styles(workbook: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _rows(view: ResultsView, q: Question) -> list[FigureRef]:
+def _rows(findings: Findings, q: Question) -> list[FigureRef]:
     """Figures of a question's sheet: for 1–10 grids the mean and every band of each item."""
-    figures = view.figures(q)
+    figures = findings.figures(q)
     if q.type != "scale":
         return figures
     rows: list[FigureRef] = []
     for code, _indicator, _category, label in figures:
-        rows.append((code, "mean", None, f"{label} — moyenne /10"))
-        rows += [(code, "band", b.code, f"{label} — {b.label.lower()}") for b in q.bands]
+        rows.append((code, Indicator.MEAN, None, f"{label} — moyenne /10"))
+        rows += [(code, Indicator.BAND, b.code, f"{label} — {b.label.lower()}") for b in q.bands]
     return rows
 
 
-def _question_sheet(workbook: Any, styles: dict[str, Any], view: ResultsView, q: Question) -> None:
-    study, latest, previous = view.study, view.latest, view.previous
+def _question_sheet(workbook: Any, styles: dict[str, Any], findings: Findings, q: Question) -> None:
+    study, latest, previous = findings.study, findings.latest, findings.previous
     sheet = workbook.add_worksheet(q.code[:31])
     sheet.write(0, 0, f"{q.code} — {q.short_label}", styles["title"])
     sheet.write(1, 0, q.label, styles["note"])
@@ -125,24 +127,26 @@ def _question_sheet(workbook: Any, styles: dict[str, Any], view: ResultsView, q:
     if prev and previous is not None:
         columns += [("Ensemble", f"France {previous.year}", {"wave": prev}),
                     ("Ensemble", "Évolution", {"change": True})]  # fmt: skip
-    columns += [("Régions", name, {"territory": code}) for code, name in view.regions]
+    columns += [("Régions", name, {"territory": code}) for code, name in findings.regions]
     for column in study.banner:
         p = study.profile_question(column)
-        columns += [(p.label, t.label, {"profile": column, "level": t.code}) for t in p.codes]
+        columns += [
+            (p.label, t.label, {"profile": column, "profile_level": t.code}) for t in p.codes
+        ]
     _headers(sheet, styles, columns)
-    rows = _rows(view, q)
+    rows = _rows(findings, q)
     for i, (code, indicator, category, label) in enumerate(rows):
         r = HEADER_ROW + 2 + i
         sheet.write(r, 0, label, styles["label"])
         for j, (_group, _label, where) in enumerate(columns, start=1):
-            _cell(sheet, styles, view, r, j, code, indicator, category, where)
+            _cell(sheet, styles, findings, r, j, code, indicator, category, where)
     r = HEADER_ROW + 2 + len(rows)
     sheet.write(r, 0, "Base (répondants)", styles["note"])
     first = rows[0]
     for j, (_group, _label, where) in enumerate(columns, start=1):
         if where.get("change"):
             continue
-        row = view.get(first[0], first[1], first[2], **where)
+        row = findings.get(first[0], first[1], first[2], **where)
         if row is not None and row["n"] is not None:
             sheet.write_number(r, j, row["n"], styles["count"])
     legend = (
@@ -170,29 +174,28 @@ def _headers(sheet: Any, styles: dict[str, Any], columns: list[tuple[str, str, A
     sheet.set_row(HEADER_ROW + 1, 48)
 
 
-def _cell(sheet: Any, styles: dict[str, Any], view: ResultsView, r: int, j: int, code: str,
+def _cell(sheet: Any, styles: dict[str, Any], findings: Findings, r: int, j: int, code: str,
           indicator: str, category: str | None, where: dict[str, Any]) -> None:  # fmt: skip
-    kind = "mean" if indicator == "mean" else "share"
+    kind = "mean" if is_mean(indicator) else "share"
     if where.get("change"):
-        row = view.get(code, f"{indicator}_change", category)
+        row = findings.results.change(code, indicator, category)
         if row is not None and row["estimate"] is not None:
-            text = formats.signed(row["estimate"], share=kind == "share")
-            bold = row["flag"] == "significant"
-            sheet.write(r, j, f"{text}{' *' if bold else ''}", styles["text"])
+            text = formats.difference(row["estimate"], indicator)
+            sheet.write(r, j, f"{text}{' *' if significant(row) else ''}", styles["text"])
         return
-    row = view.get(code, indicator, category, **where)
+    row = findings.get(code, indicator, category, **where)
     if row is None or row["estimate"] is None:
         return
     style = kind
     if "territory" in where:
-        contrast = view.get(code, f"{indicator}_vs_rest", category, territory=where["territory"])
-        if contrast is not None and contrast["flag"] == "significant":
+        contrast = findings.results.versus_rest(code, indicator, category, where["territory"])
+        if contrast is not None and significant(contrast):
             style = f"{kind}_{'up' if contrast['estimate'] > 0 else 'down'}"
     sheet.write_number(r, j, row["estimate"], styles[style])
 
 
-def _method_sheet(workbook: Any, styles: dict[str, Any], view: ResultsView) -> None:
-    study = view.study
+def _method_sheet(workbook: Any, styles: dict[str, Any], findings: Findings) -> None:
+    study = findings.study
     sheet = workbook.add_worksheet("Méthode")
     lines = [
         (f"{study.title} — tableaux", "title"),
@@ -212,7 +215,7 @@ def _method_sheet(workbook: Any, styles: dict[str, Any], view: ResultsView) -> N
         ("", "text"),
     ]  # fmt: skip
     for wave in study.waves:
-        w = view.run.weighting[wave.id]
+        w = findings.run.weighting[wave.id]
         lines.append(
             (f"Vague {wave.year} : {formats.count(w.n)} répondants, effet de plan (Kish) "
              f"{formats.mark(w.kish_deff, 2)}, taille efficace {formats.count(w.effective_n)}, "

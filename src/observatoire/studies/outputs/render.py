@@ -1,4 +1,4 @@
-"""Jinja2 templates (studies/templates/) to HTML, and HTML to PDF with WeasyPrint."""
+"""Jinja2 templates (outputs/templates/) to HTML, and HTML to PDF with WeasyPrint."""
 
 from __future__ import annotations
 
@@ -30,15 +30,15 @@ def css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
 
 
-def render_html(template: str, path: Path, **context: Any) -> str:
-    """Render a template to `path` and return the HTML."""
-    html = environment().get_template(template).render(**context)
-    path.write_text(html, "utf-8")
-    return html
-
-
-def write_pdf(html: str, path: Path, base: Path) -> None:
-    """Print HTML to PDF; relative links (charts) resolve against `base`."""
+def write_document(
+    template: str, html_path: Path, base: Path, context: dict[str, Any]
+) -> list[Path]:
+    """Render a template to HTML_PATH and print it to the PDF beside it; relative links (charts)
+    resolve against `base`, the output folder."""
     from weasyprint import HTML
 
-    HTML(string=html, base_url=str(base)).write_pdf(path)
+    html = environment().get_template(template).render(**context)
+    html_path.write_text(html, "utf-8")
+    pdf_path = html_path.with_suffix(".pdf")
+    HTML(string=html, base_url=str(base)).write_pdf(pdf_path)
+    return [html_path, pdf_path]

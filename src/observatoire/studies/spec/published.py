@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from observatoire.studies.problems import Problem, StudyInvalid, read_mapping
+from observatoire.studies.spec.problems import Problem, StudyInvalid, read_mapping
 
 STATUSES = ("published", "inferred", "unpublished")
 
