@@ -16,8 +16,9 @@ from observatoire.survey.calibration import (
 )
 from observatoire.survey.design import CalibrationAdjustment, Design
 from observatoire.survey.errors import SurveyError
-from observatoire.survey.estimators import Estimates, ciprop, mean, quantile, ratio, total
+from observatoire.survey.estimators import Estimates, ciprop, mean, quantile, ratio, total, var
 from observatoire.survey.linearization import degrees_of_freedom, total_variance
+from observatoire.survey.pps import HR, ppsmat
 from observatoire.survey.replicates import ReplicateWeights, as_replicate, from_columns
 from observatoire.survey.tests import (
     chisq,
@@ -28,6 +29,7 @@ from observatoire.survey.tests import (
 )
 
 __all__ = [
+    "HR",
     "CalibrationAdjustment",
     "Design",
     "Estimates",
@@ -45,6 +47,7 @@ __all__ = [
     "independent_difference",
     "mean",
     "poststratify",
+    "ppsmat",
     "quantile",
     "rake",
     "ratio",
@@ -52,4 +55,5 @@ __all__ = [
     "total_variance",
     "trim",
     "ttest",
+    "var",
 ]

@@ -22,6 +22,7 @@ import polars as pl
 from observatoire.survey import estimators, replicates, tests
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
+from observatoire.survey.pps import HR, PPS, ppsmat
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def build_design(case: dict[str, Any], base: Path) -> Design:
             scale=rep.get("scale"),
             rscales=rep.get("rscales"),
             mse=bool(rep.get("mse", False)),
+            rho=rep.get("rho"),
         )
     else:
         design = Design.from_frame(
@@ -64,6 +66,10 @@ def build_design(case: dict[str, Any], base: Path) -> Design:
             fpc=spec.get("fpc") or [],
             nest=bool(spec.get("nest", False)),
             lonely_psu=spec.get("lonely_psu", "fail"),
+            pps=_pps(spec.get("pps"), base),
+            variance=spec.get("variance", "HT"),
+            ultimate_cluster=bool(spec.get("ultimate_cluster", False)),
+            adjust_domain_lonely=bool(spec.get("adjust_domain_lonely", False)),
         )
         if rep:
             design = replicates.as_replicate(
@@ -71,6 +77,7 @@ def build_design(case: dict[str, Any], base: Path) -> Design:
                 rep["type"],
                 rep.get("replicates"),
                 rep.get("seed"),
+                fay_rho=float(rep.get("fay_rho", 0.0)),
                 mse=bool(rep.get("mse", False)),
             )
     if case.get("calibration"):
@@ -81,6 +88,20 @@ def build_design(case: dict[str, Any], base: Path) -> Design:
         domain = case["subset"]
         design = design.subset(pl.col(domain["column"]) == domain["equals"])
     return design
+
+
+def _pps(spec: Any, base: Path) -> PPS | None:
+    """A case's `design.pps`: "brewer", "overton", {"method": "HR", "psum": p} or
+    {"method": "ppsmat", "joint": "../data/FILE.csv", "tolerance": t} (a CSV matrix with a
+    header row)."""
+    if not isinstance(spec, dict):  # None, "brewer" or "overton" (the design checks it)
+        return spec
+    if spec.get("method") == "HR":
+        return HR(spec.get("psum"))
+    if spec.get("method") == "ppsmat":
+        joint = read_data(base / spec["joint"]).to_numpy()
+        return ppsmat(joint, spec.get("tolerance", 1e-4))
+    raise SurveyError(f"unknown pps {spec!r}", field="design.pps")
 
 
 def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
@@ -95,6 +116,8 @@ def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
     if statistic in ("mean", "total"):
         function = estimators.mean if statistic == "mean" else estimators.total
         result = function(design, variables, by=by, deff=options.get("deff", False), **common)
+    elif statistic == "var":
+        result = estimators.var(design, variables, by=by, **common)
     elif statistic == "ratio":
         result = estimators.ratio(design, variables, spec["denominator"], by=by, **common)
     elif statistic == "quantile":

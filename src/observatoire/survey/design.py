@@ -14,17 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 import numpy as np
 import polars as pl
 
 from observatoire.survey.errors import SurveyError
+from observatoire.survey.pps import PPS, Delta, build_delta
 
 if TYPE_CHECKING:
     from observatoire.survey.replicates import ReplicateWeights
 
-LONELY_PSU_POLICIES = ("fail", "remove", "adjust", "average", "certainty")
+LonelyPSU = Literal["fail", "remove", "adjust", "average", "certainty"]
+LONELY_PSU_POLICIES: tuple[LonelyPSU, ...] = get_args(LonelyPSU)
 
 
 class CalibrationAdjustment(Protocol):
@@ -138,8 +140,13 @@ class Design:
     fpc: tuple[np.ndarray | None, ...]
     calibrations: tuple[CalibrationAdjustment, ...] = ()
     replicates: ReplicateWeights | None = None
-    lonely_psu: str = "fail"
+    lonely_psu: LonelyPSU = "fail"
     strata_labels: tuple[str, ...] = field(default=())
+    has_strata: bool = False  # strata were declared (R's has.strata), even of one level
+    pps: str | None = None  # "brewer", "overton", "HR" or "ppsmat"
+    delta: Delta | None = None  # Ď of a PPS design other than Brewer's (`pps`)
+    ultimate_cluster: bool = False  # R's survey.ultimate.cluster: first-stage variance only
+    adjust_domain_lonely: bool = False  # R's survey.adjust.domain.lonely
     # Derived sampling structure (units per stratum, first rows...), shared by the designs that
     # `subset`, `with_weights` and calibration derive from this one: they keep its strata,
     # clusters and fpc, which must never be replaced on their own.
@@ -156,12 +163,21 @@ class Design:
         probs: str | None = None,
         fpc: Sequence[str] | str | None = None,
         nest: bool = False,
-        lonely_psu: str = "fail",
+        lonely_psu: LonelyPSU = "fail",
+        pps: PPS | None = None,
+        variance: Literal["HT", "YG"] = "HT",
+        ultimate_cluster: bool = False,
+        adjust_domain_lonely: bool = False,
     ) -> Design:
-        """Declare a design as R's `svydesign(ids, strata, weights|probs, fpc, nest)` does.
+        """Declare a design as R's `svydesign(ids, strata, weights|probs, fpc, nest, pps,
+        variance)` does, with R's options `survey.lonely.psu`, `survey.ultimate.cluster` and
+        `survey.adjust.domain.lonely` as arguments of the design.
 
         `ids` lists one cluster column per stage (`None` or `[]`: every row is its own PSU);
-        `fpc` one column per stage, population sizes or sampling fractions.
+        `fpc` one column per stage, population sizes or sampling fractions. `pps` declares
+        sampling without replacement with unequal probabilities (`observatoire.survey.pps`):
+        `"brewer"`, `"overton"`, `HR(psum)` or `ppsmat(joint)`; the fpc then holds the PSUs'
+        inclusion probabilities. `variance="YG"` asks for the Yates–Grundy form.
 
         >>> import polars as pl
         >>> frame = pl.DataFrame({"psu": [1, 1, 2, 3], "N": [30] * 4})
@@ -175,6 +191,11 @@ class Design:
         if lonely_psu not in LONELY_PSU_POLICIES:
             choices = ", ".join(LONELY_PSU_POLICIES)
             raise SurveyError(f"unknown lonely_psu policy {lonely_psu!r}; use one of {choices}")
+        if variance != "HT" and (pps is None or pps == "brewer"):
+            raise SurveyError(
+                "variance='YG' needs a PPS design with joint probabilities (overton, HR, ppsmat)",
+                field="variance",
+            )
         id_columns = [ids] if isinstance(ids, str) else list(ids or [])
         fpc_columns = [fpc] if isinstance(fpc, str) else list(fpc or [])
         if strata is not None:
@@ -206,11 +227,18 @@ class Design:
                 "one per stage, or none",
                 field="fpc",
             )
+        if pps is not None and pps != "brewer" and len(clusters) > 1:
+            raise SurveyError(
+                "several sampling stages with PPS are supported with pps='brewer' only",
+                field="pps",
+            )
         sampsize = [
             units_per_stratum(stage_strata, clusters[stage])
             for stage, stage_strata in enumerate(_stage_strata(strata_codes, clusters))
         ]
-        population = _population_sizes(data, fpc_columns, sampsize, strata_codes, clusters, labels)
+        population = _population_sizes(
+            data, fpc_columns, sampsize, strata_codes, clusters, labels, pps=pps is not None
+        )
         fpcs = tuple(population) + (None,) * (len(clusters) - len(population))
 
         if weights is not None and probs is not None:
@@ -226,6 +254,10 @@ class Design:
         else:
             prob = np.ones(n)
         final = 1.0 / prob
+        delta = None
+        if pps is not None and pps != "brewer":
+            delta = _pps_delta(pps, variance, prob, strata_codes, clusters[0], tuple(labels))
+        method = pps if isinstance(pps, str) else None if delta is None else delta.method
         return cls(
             data=data,
             weights=np.ascontiguousarray(final, dtype=np.float64),
@@ -235,6 +267,11 @@ class Design:
             fpc=fpcs,
             lonely_psu=lonely_psu,
             strata_labels=tuple(labels),
+            has_strata=strata is not None,
+            pps=method,
+            delta=delta,
+            ultimate_cluster=bool(ultimate_cluster),
+            adjust_domain_lonely=bool(adjust_domain_lonely),
             structure={"units": tuple(sampsize)},
         )
 
@@ -242,6 +279,13 @@ class Design:
     def n(self) -> int:
         """Number of sampled rows (domain or not)."""
         return int(self.weights.shape[0])
+
+    @property
+    def keeps_rows(self) -> bool:
+        """Whether R keeps every row in a domain of this design (calibrated or PPS designs:
+        rows outside get no weight) rather than dropping them, which decides the rows R counts
+        (`nrow`, lonely PSUs of a domain, a glm's model frame)."""
+        return bool(self.calibrations) or self.pps is not None
 
     @property
     def domain_weights(self) -> np.ndarray:
@@ -310,6 +354,32 @@ class Design:
         return replace(self, weights=weights, calibrations=calibrations, replicates=replicates)
 
 
+def _pps_delta(
+    pps: PPS,
+    variance: str,
+    prob: np.ndarray,
+    strata: np.ndarray,
+    psu: np.ndarray,
+    labels: tuple[str, ...],
+) -> Delta:
+    """Ď of a one-stage PPS design over its PSUs in order of first appearance (R's order)."""
+    first = first_rows(psu)
+    order = np.argsort(first, kind="stable")  # PSU codes by first appearance
+    position = np.empty_like(order)
+    position[order] = np.arange(order.shape[0])
+    unit = position[psu]
+    unit_prob = prob[first[order]]
+    varying = np.flatnonzero(prob != unit_prob[unit])
+    if varying.size:
+        raise SurveyError(
+            f"the inclusion probability varies within a PSU (row {varying[0] + 1}); a PPS "
+            "design needs one probability per PSU",
+        )
+    if np.any(unit_prob > 1):
+        raise SurveyError("an inclusion probability is greater than 1 (weight below 1)")
+    return build_delta(pps, variance, unit_prob, strata[first[order]], labels, unit)
+
+
 def _stage_strata(strata: np.ndarray, clusters: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
     return (strata, *clusters[:-1])
 
@@ -337,8 +407,14 @@ def _population_sizes(
     strata: np.ndarray,
     clusters: tuple[np.ndarray, ...],
     labels: list[str],
+    *,
+    pps: bool = False,
 ) -> list[np.ndarray]:
-    """Population sizes per stage from fpc columns (all counts > 1 or all fractions <= 1)."""
+    """Population sizes per stage from fpc columns (all counts > 1 or all fractions <= 1).
+
+    With PPS sampling the fpc holds inclusion probabilities, which vary between the units of a
+    stratum but not within a unit.
+    """
     raw = [_numeric(data, name, "fpc") for name in columns]
     if not raw:
         return []
@@ -348,19 +424,28 @@ def _population_sizes(
         raise SurveyError(
             "fpc must be all population sizes (>= 1) or all sampling fractions (<= 1)"
         )
+    if pps and as_counts:
+        raise SurveyError(
+            "with PPS sampling the fpc holds inclusion probabilities (fractions <= 1), not "
+            "population sizes",
+            column=columns[0],
+        )
     if not as_counts and np.any(stacked <= 0):
         raise SurveyError("a sampling fraction in the fpc is zero or negative")
     stage_strata = _stage_strata(strata, clusters)
     sizes = []
     for stage, values in enumerate(raw):
         size = values if as_counts else sampsize[stage] / values
-        spread = np.zeros(int(stage_strata[stage].max()) + 1)
-        np.maximum.at(spread, stage_strata[stage], size)
+        groups = clusters[stage] if pps else stage_strata[stage]
+        spread = np.zeros(int(groups.max()) + 1)
+        np.maximum.at(spread, groups, size)
         low = np.full_like(spread, np.inf)
-        np.minimum.at(low, stage_strata[stage], size)
+        np.minimum.at(low, groups, size)
         varying = np.flatnonzero(spread - low > 1e-8 * spread)
-        where = f"stratum {labels[varying[0]]}" if stage == 0 and varying.size else "a stratum"
         if varying.size:
+            where = (
+                "a PSU" if pps else f"stratum {labels[varying[0]]}" if stage == 0 else "a stratum"
+            )
             raise SurveyError(
                 f"the fpc varies within {where} at stage {stage + 1}", column=columns[stage]
             )

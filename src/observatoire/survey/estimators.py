@@ -14,7 +14,7 @@ quantile, those of quantiles and proportions Student's t on the design degrees o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,18 +200,6 @@ def _normal_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     z = stats.norm.ppf((1 + level) / 2)
     return estimate - z * se, estimate + z * se
-
-
-def _variances(
-    design: Design,
-    blocks: Callable[[], Iterator[np.ndarray]],
-    replicate_estimates: Callable[[np.ndarray], np.ndarray],
-    estimate: np.ndarray,
-) -> np.ndarray:
-    """Covariance of the estimates: linearised from score blocks, or from replicates."""
-    if design.replicates is not None:
-        return design.replicates.variance(replicate_estimates(design.replicates.weights), estimate)
-    return np.atleast_2d(total_variance(design, np.hstack(list(blocks())), covariance=True))
 
 
 def _table(
@@ -410,6 +398,78 @@ def total(
     return _linear(design, variables, by, na_rm, level, deff, covariance, "total")
 
 
+def var(
+    design: Design,
+    variables: Sequence[str] | str,
+    *,
+    by: Sequence[str] | str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+) -> Estimates:
+    """Population variances of numeric columns (R's `svyvar`), one row per variable.
+
+    The estimate is Σw(y − ȳ)² / Σw × n / (n − 1), n the sampled rows of the domain (rows with a
+    missing value included on a linearisation design, left out on a replicate design, as R);
+    its standard error is that of the mean of (y − ȳ)² n / (n − 1) with ȳ held fixed, as R's.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"y": [1.0, 2.0, 3.0, 6.0]})
+    >>> var(Design.from_frame(frame), "y").table["estimate"].round(4).to_list()
+    [4.6667]
+    """
+    names = [variables] if isinstance(variables, str) else list(variables)
+    by_names = [by] if isinstance(by, str) else list(by or [])
+    columns = _columns(design, names)
+    if any(level_ is not None for level_ in columns.levels):
+        raise SurveyError("variances need numeric columns", column=columns.variables[0])
+    cells = domains(design, by_names)
+    valid = _valid_rows(design, columns, na_rm, cells.code >= 0)
+    y = columns.values
+    y[~valid] = 0.0
+    partition = np.where(valid, cells.code, -1)
+    masks = Domains(cells.keys, partition).masks
+    k, n_domains = y.shape[1], masks.shape[1]
+    domain_w = design.weights[:, None] * masks
+    totals_w = domain_w.sum(axis=0)
+    counts = masks.sum(axis=0)
+
+    def point(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Variances (K·D,) under one weight column, n = `rows` per domain."""
+        w = weights[:, None] * masks
+        base = w.sum(axis=0)
+        centre = (w.T @ y) / base[:, None]  # (D, K)
+        squares = np.square(y - centre[np.maximum(partition, 0)])
+        return np.asarray(((w.T @ squares) / base[:, None] * (rows / (rows - 1))[:, None]).T)
+
+    if design.replicates is not None:
+        estimate = point(design.weights, counts).reshape(-1)
+        reps = design.replicates.weights
+        thetas = np.stack([point(reps[:, r], counts).reshape(-1) for r in range(reps.shape[1])])
+        vcov = design.replicates.variance(thetas, estimate)
+    else:
+        rows = np.bincount(cells.code[cells.code >= 0], minlength=n_domains)
+        centre = (domain_w.T @ y) / totals_w[:, None]  # (D, K)
+        z = np.square(y - centre[np.maximum(partition, 0)])
+        z *= (rows / (rows - 1))[np.maximum(partition, 0)][:, None]
+        z[partition < 0] = 0.0
+        estimate = ((domain_w.T @ z) / totals_w[:, None]).T.reshape(-1)
+        centres = estimate.reshape(k, n_domains)
+        scales = np.broadcast_to(totals_w, centres.shape)
+        if by_names:  # as for means: no covariance between domains unless asked
+            vcov = np.full((k * n_domains, k * n_domains), np.nan)
+            np.fill_diagonal(
+                vcov, domain_variances(design, z, domain_w, centres, scales, partition=partition)
+            )
+        else:
+            vcov = domain_variances(
+                design, z, domain_w, centres, scales, covariance=True, partition=partition
+            )
+    table = _table(
+        by_names, cells, columns.variables, columns.levels, estimate, vcov, counts, totals_w, level
+    )
+    return Estimates(table, vcov, degrees_of_freedom(design), tuple(by_names))
+
+
 def ratio(
     design: Design,
     numerator: Sequence[str] | str,
@@ -418,8 +478,11 @@ def ratio(
     by: Sequence[str] | str | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    covariance: bool | None = None,
 ) -> Estimates:
     """Ratios of totals, numerator over denominator (R's `svyratio`), variable `num/den`.
+
+    `covariance` as for `mean`: computed without `by`, not with `by` unless asked.
 
     >>> import polars as pl
     >>> frame = pl.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 2.0, 4.0]})
@@ -436,7 +499,8 @@ def ratio(
     valid = _valid_rows(design, columns, na_rm, cells.code >= 0)
     values = np.where(np.isnan(columns.values), 0.0, columns.values)
     pairs = [(i, len(nums) + j) for j in range(len(dens)) for i in range(len(nums))]
-    masks = Domains(cells.keys, np.where(valid, cells.code, -1)).masks
+    partition = np.where(valid, cells.code, -1)
+    masks = Domains(cells.keys, partition).masks
     n_domains = masks.shape[1]
 
     def point(weights: np.ndarray) -> np.ndarray:
@@ -448,13 +512,29 @@ def ratio(
     domain_w = design.weights[:, None] * masks
     den_totals = domain_w.T @ values  # (D, K)
     r = estimate.reshape(len(pairs), n_domains)
-
-    def blocks() -> Iterator[np.ndarray]:
-        for p, (i, j) in enumerate(pairs):
-            residual = values[:, [i]] - r[p] * values[:, [j]]
-            yield domain_w * residual / den_totals[:, j]
-
-    vcov = _variances(design, blocks, point, estimate)
+    if covariance is None:
+        covariance = not by_names
+    if design.replicates is not None:
+        vcov = design.replicates.variance(point(design.replicates.weights), estimate)
+    else:
+        # Each row lies in one domain: its residual y − r_d·x uses its own domain's ratio.
+        member = np.maximum(partition, 0)
+        residuals = np.stack(
+            [values[:, i] - r[p, member] * values[:, j] for p, (i, j) in enumerate(pairs)], axis=1
+        )
+        residuals[partition < 0] = 0.0
+        centres = np.zeros_like(r)
+        scales = np.stack([den_totals[:, j] for _, j in pairs])
+        if covariance:
+            vcov = domain_variances(
+                design, residuals, domain_w, centres, scales, covariance=True, partition=partition
+            )
+        else:
+            vcov = np.full((estimate.shape[0], estimate.shape[0]), np.nan)
+            variances = domain_variances(
+                design, residuals, domain_w, centres, scales, overwrite=True, partition=partition
+            )
+            np.fill_diagonal(vcov, variances)
     labels = [f"{nums[i]}/{dens[j - len(nums)]}" for i, j in pairs]
     counts = masks.sum(axis=0)
     table = _table(
@@ -555,7 +635,7 @@ def _woodruff(
 
 def _rows(design: Design) -> int:
     """R's nrow(design): the rows R keeps (a subset of an uncalibrated design drops rows)."""
-    return design.n if design.calibrations else int(design.in_domain.sum())
+    return design.n if design.keeps_rows else int(design.in_domain.sum())
 
 
 def _proportion(design: Design, indicator: np.ndarray) -> tuple[float, float]:
@@ -665,7 +745,7 @@ def ciprop(
         )
     if method in ("logit", "likelihood"):
         # R fits a quasibinomial svyglm: the estimate is expit of its IRLS coefficient.
-        kept = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
+        kept = np.ones(design.n, dtype=bool) if design.keeps_rows else design.in_domain
         mean_weight = float(design.domain_weights[kept].mean())
         if answered.replicates is None:
             fit = _fit_intercept(answered, indicator, mean_weight)
@@ -849,7 +929,7 @@ def _irls_intercept(
 
 def _prior_weights(design: Design, mean_weight: float) -> tuple[np.ndarray, np.ndarray]:
     """svyglm's prior weights (sampling weights over their mean) and the rows of its model."""
-    rows = np.ones(design.n, dtype=bool) if design.calibrations else design.in_domain
+    rows = np.ones(design.n, dtype=bool) if design.keeps_rows else design.in_domain
     return np.where(rows, design.domain_weights / mean_weight, 0.0), rows
 
 

@@ -52,8 +52,19 @@ def adjusted_scores(design: Design, scores: np.ndarray) -> np.ndarray:
     return result
 
 
-def total_variance(design: Design, scores: np.ndarray, *, covariance: bool = False) -> np.ndarray:
+def total_variance(
+    design: Design,
+    scores: np.ndarray,
+    *,
+    covariance: bool = False,
+    domain: np.ndarray | None = None,
+) -> np.ndarray:
     """Variances (k,) — or the (k, k) covariance — of the column totals of `scores` (n, k).
+
+    `domain` (a row mask) says the scores are those of one domain of a by-table: on a design
+    without calibration, R's `svyby` computes each domain on a subset of the rows, so PSUs and
+    strata without domain rows are absent for the lonely-PSU policies ("average" and
+    `adjust_domain_lonely`).
 
     >>> import numpy as np, polars as pl
     >>> frame = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0]})
@@ -69,11 +80,16 @@ def total_variance(design: Design, scores: np.ndarray, *, covariance: bool = Fal
     if x.shape[0] != design.n:
         raise SurveyError(f"scores have {x.shape[0]} rows, the design {design.n}")
     x = adjusted_scores(design, x)
+    if design.delta is not None:  # PPS without replacement: Horvitz–Thompson or Yates–Grundy
+        result = design.delta.variance(x, covariance)
+        return result[0] if one_column and not covariance else result
     k = x.shape[1]
     result = np.zeros((k, k)) if covariance else np.zeros(k)
     multiplier = np.ones(design.n)
     present = _present_rows(design)
-    for stage in range(len(design.clusters)):
+    if domain is not None and not design.calibrations:
+        present = present & domain
+    for stage in range(_stages(design)):
         result = result + _stage_variance(design, stage, x, multiplier, present, covariance)
         population = design.fpc[stage]
         if population is None or stage + 1 == len(design.clusters):
@@ -82,9 +98,24 @@ def total_variance(design: Design, scores: np.ndarray, *, covariance: bool = Fal
     return result[0] if one_column and not covariance else result
 
 
+def _stages(design: Design) -> int:
+    """Stages whose variance counts: one with R's survey.ultimate.cluster."""
+    return 1 if design.ultimate_cluster else len(design.clusters)
+
+
+def per_domain_layout(design: Design) -> bool:
+    """Whether each domain of a by-table needs its own strata layout (R's svyby subsets)."""
+    if design.keeps_rows:
+        return False
+    return design.lonely_psu == "average" or (
+        design.adjust_domain_lonely and design.lonely_psu == "adjust"
+    )
+
+
 def _present_rows(design: Design) -> np.ndarray:
-    """Rows R still holds: a domain of an uncalibrated design is physically subset in R."""
-    if design.calibrations:
+    """Rows R still holds: a domain of a design is physically subset in R, unless the design
+    keeps its rows (calibrated or PPS designs)."""
+    if design.keeps_rows:
         return np.ones(design.n, dtype=bool)
     return design.in_domain & (design.weights != 0)
 
@@ -99,7 +130,8 @@ class _Stage:
     identity: bool  # every row is its own unit, in row order
     strata: np.ndarray  # (n,) stratum code per row
     n_h: np.ndarray  # (H,) units per stratum in the full design
-    scale: np.ndarray  # (H,) f_h n_h / (n_h - 1), or f_h for one unit; 0 for a census
+    scale: np.ndarray  # (m,) f n_h / (n_h - 1), or f for one unit; 0 in a census stratum
+    uniform: bool  # every unit of a stratum has the same scale (no PPS)
     lonely: np.ndarray  # (H,) one unit, not a census
     parent: np.ndarray  # (H,) unit of the stage above holding the stratum
     to_units: sp.csr_matrix | None  # (m, n) row-to-unit indicator (None for identity)
@@ -130,10 +162,12 @@ def _build_stage(design: Design, stage: int) -> _Stage:
     n_strata = int(strata.max()) + 1
     stratum_first = first_rows(strata)
     n_h = n_h_rows[stratum_first]
-    f_h = fraction[stratum_first]
+    # The fpc factor of each unit: one per stratum, or 1 − π of each PSU (Brewer's PPS).
+    f = fraction[unit_first]
     census = _all_by_group(fraction < _CENSUS, strata, n_strata)
-    scale = np.where(n_h > 1, f_h * n_h / np.maximum(n_h - 1, 1), f_h)
-    scale[census] = 0.0
+    n_unit = n_h[unit_stratum]
+    scale = np.where(n_unit > 1, f * n_unit / np.maximum(n_unit - 1, 1), f)
+    scale[census[unit_stratum]] = 0.0
     parent = design.clusters[stage - 1][stratum_first] if stage else np.zeros(n_strata, np.int64)
     return _Stage(
         units=units,
@@ -143,6 +177,7 @@ def _build_stage(design: Design, stage: int) -> _Stage:
         strata=strata,
         n_h=n_h,
         scale=scale,
+        uniform=bool(np.array_equal(f, fraction[stratum_first][unit_stratum])),
         lonely=(n_h == 1) & ~census,
         parent=parent,
         to_units=None if identity else indicator(units, n_units),
@@ -176,18 +211,25 @@ def _layout(design: Design, stage: int, multiplier: np.ndarray, present: np.ndar
             f"{where} at stage {stage + 1}; choose a lonely_psu policy "
             "(remove, adjust, average, certainty) or merge strata"
         )
-    centre = ~(structure.lonely & (policy == "adjust"))
+    lonely = structure.lonely
+    if design.adjust_domain_lonely and policy in ("adjust", "average"):
+        # R's survey.adjust.domain.lonely: a stratum with one PSU holding domain rows (of
+        # several in the design) is treated as a lonely one.
+        unit_present = _any_by_group(present, structure.units, structure.unit_first.shape[0])
+        holding = np.bincount(structure.unit_stratum, weights=unit_present, minlength=n_strata)
+        lonely = lonely | ((holding == 1) & (structure.n_h > 1))
+    centre = ~(lonely & (policy == "adjust"))
     # R's onestage rescales the strata it could use by nstrat / nokstrat ("average" policy),
     # separately within each unit of the stage above.
-    usable = ~(structure.lonely & (policy == "average"))
+    usable = ~(lonely & (policy == "average"))
     parent = structure.parent
     n_parent = int(parent.max()) + 1
     nstrat = np.bincount(parent, weights=stratum_present, minlength=n_parent)
     nok = np.bincount(parent, weights=stratum_present & usable, minlength=n_parent)
     with np.errstate(divide="ignore", invalid="ignore"):
         rescale = np.where(nstrat > 0, nstrat / nok, 0.0)
-    factor = np.where(usable, structure.scale * rescale[parent], 0.0)
-    unit_weight = factor[structure.unit_stratum]
+    factor = np.where(usable, rescale[parent], 0.0)
+    unit_weight = structure.scale * factor[structure.unit_stratum]
     if stage:
         unit_weight = unit_weight * multiplier[structure.unit_first]
     return _Layout(structure, centre, unit_weight)
@@ -246,7 +288,10 @@ def domain_variances(
     says the domains are disjoint, which saves finding it out.
     """
     k, n_domains = y.shape[1], domain_weights.shape[1]
-    single_stage = len(design.clusters) == 1 or design.fpc[0] is None
+    single_stage = len(design.clusters) == 1 or design.fpc[0] is None or design.ultimate_cluster
+    # Sufficient statistics need one factor per stratum: not with PPS designs.
+    sufficient = single_stage and design.delta is None and _stage(design, 0).uniform
+    per_domain = per_domain_layout(design)
 
     def scores(variables: slice) -> np.ndarray:
         """Scores of the variables × domains, variable-major, (n, len × D)."""
@@ -273,7 +318,7 @@ def domain_variances(
         weight_in_domain = domain_weights[rows, member][:, None]
     if (
         design.calibrations
-        and single_stage
+        and sufficient
         and partition is not None
         and (not covariance or n_domains == 1)
     ):
@@ -289,10 +334,17 @@ def domain_variances(
                 covariance=covariance,
                 overwrite=overwrite,
             )
-    if design.calibrations or not single_stage:
+    if design.calibrations or not sufficient:
         if covariance:
             stacked = scores(slice(0, k))
             return np.atleast_2d(total_variance(design, stacked, covariance=True))
+        if per_domain:  # each domain on its own rows, as R's svyby
+            result = np.empty((k, n_domains))
+            for d in range(n_domains):
+                weight = domain_weights[:, d, None]
+                own = weight * (y - centres[:, d]) / scales[:, d]
+                result[:, d] = total_variance(design, own, domain=weight[:, 0] != 0)
+            return result.reshape(-1)
         step = max(1, _CHUNK_VALUES // (design.n * n_domains))
         return np.concatenate(
             [
@@ -304,7 +356,6 @@ def domain_variances(
     shared = _layout(design, 0, np.ones(design.n), _present_rows(design))
     structure = shared.stage
     n_strata = structure.n_h.shape[0]
-    per_domain = design.lonely_psu == "average"
     one_pass = not covariance and not per_domain and structure.to_units is None
     if one_pass and partition is not None:  # one row, one unit, one domain: a single pass
         workspace = y if overwrite else y.copy()

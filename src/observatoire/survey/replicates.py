@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import polars as pl
@@ -24,7 +24,9 @@ import scipy.linalg
 from observatoire.survey.design import Design, as_polars, dense_codes
 from observatoire.survey.errors import SurveyError
 
-REPLICATE_TYPES = ("JK1", "JKn", "BRR", "bootstrap", "other")
+ReplicateType = Literal["auto", "JK1", "JKn", "BRR", "Fay", "bootstrap"]
+ColumnsType = Literal["JK1", "JKn", "BRR", "Fay", "bootstrap", "other"]
+REPLICATE_TYPES: tuple[ColumnsType, ...] = get_args(ColumnsType)
 _MAX_VALUES = 500_000_000  # replicate weights held at once (4 GB of float64)
 
 
@@ -65,23 +67,36 @@ class ReplicateWeights:
 
 def as_replicate(
     design: Design,
-    type: str = "JK1",
+    type: ReplicateType = "auto",
     replicates: int | None = None,
     seed: int | None = None,
     *,
+    fay_rho: float = 0.0,
     mse: bool = False,
 ) -> Design:
     """A replicate-weight version of a linearisation design (R's `as.svrepdesign`).
 
+    `type="auto"` (R's default) is JK1 for a design without strata, JKn with strata. `"Fay"`
+    (or `"BRR"` with `fay_rho` > 0) is Fay's method: balanced half-samples whose weights are
+    multiplied by 2 − ρ and ρ instead of 2 and 0.
+
     >>> import polars as pl
     >>> frame = pl.DataFrame({"psu": [1, 1, 2, 3], "w": [2.0, 2.0, 3.0, 3.0]})
-    >>> rep = as_replicate(Design.from_frame(frame, ids="psu", weights="w"), "JK1")
-    >>> rep.replicates.weights.shape, round(rep.replicates.scale, 4)
-    ((4, 3), 0.6667)
+    >>> rep = as_replicate(Design.from_frame(frame, ids="psu", weights="w"))
+    >>> rep.replicates.type, rep.replicates.weights.shape, round(rep.replicates.scale, 4)
+    ('JK1', (4, 3), 0.6667)
     """
     if design.replicates is not None:
         raise SurveyError("the design already has replicate weights")
-    stratified = len(np.unique(design.strata)) > 1
+    if design.delta is not None:
+        raise SurveyError("replicate weights from a PPS design need pps='brewer' or none")
+    if type == "auto":
+        type = "JKn" if design.has_strata else "JK1"
+    if type == "BRR" and fay_rho:
+        type = "Fay"
+    if not 0 <= fay_rho < 1 or (type == "Fay" and fay_rho == 0):
+        raise SurveyError(f"Fay's rho must be in (0, 1), not {fay_rho:g}", field="fay_rho")
+    stratified = design.has_strata
     psu = design.clusters[0]
     population = design.fpc[0]
     n_psu = int(psu.max()) + 1
@@ -98,14 +113,16 @@ def as_replicate(
         if not stratified:
             raise SurveyError("JKn needs a stratified design; use JK1 or bootstrap")
         factors, scale, rscales = _jkn(design, psu, population)
-    elif type == "BRR":
+    elif type in ("BRR", "Fay"):
         if not stratified:
-            raise SurveyError("BRR needs a stratified design with two PSUs per stratum")
-        factors, scale, rscales = _brr(design, psu)
+            raise SurveyError(f"{type} needs a stratified design with two PSUs per stratum")
+        factors, scale, rscales = _brr(design, psu, fay_rho)
     elif type == "bootstrap":
         factors, scale, rscales = _bootstrap(design, psu, population, replicates or 50, seed)
     else:
-        raise SurveyError(f"unknown replicate type {type!r}; use JK1, JKn, BRR or bootstrap")
+        raise SurveyError(
+            f"unknown replicate type {type!r}; use auto, JK1, JKn, BRR, Fay or bootstrap"
+        )
     weights = factors * design.weights[:, None]  # factors: (n, R) replicate multipliers
     rep = ReplicateWeights(weights=weights, scale=scale, rscales=rscales, mse=mse, type=type)
     return replace(design, replicates=rep)
@@ -242,10 +259,10 @@ def hadamard(n: int) -> np.ndarray:
     return _sylvester(order)
 
 
-def _brr(design: Design, psu: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+def _brr(design: Design, psu: np.ndarray, rho: float) -> tuple[np.ndarray, float, np.ndarray]:
     """R's `brrweights` for strata of two PSUs: stratum k (strata sorted as text) follows row
-    k + 1 of the Hadamard matrix; the first PSU (in data order) of a stratum gets 2 where the
-    matrix holds +1, the second where it holds -1."""
+    k + 1 of the Hadamard matrix; the first PSU (in data order) of a stratum gets 2 − ρ where
+    the matrix holds +1, the second where it holds -1, the other ρ (ρ = 0: BRR)."""
     index, unit_stratum, first = _unit_table(design, psu)
     counts = np.bincount(unit_stratum)
     if np.any(counts != 2):
@@ -258,9 +275,10 @@ def _brr(design: Design, psu: np.ndarray) -> tuple[np.ndarray, float, np.ndarray
     order = np.lexsort((first, unit_stratum))  # by stratum, then first appearance
     second = np.zeros(unit_stratum.shape[0], dtype=bool)
     second[order[1::2]] = True
-    signs = matrix[:, text_rank[unit_stratum]].T
+    signs = matrix[:, text_rank[unit_stratum]].T * (1 - rho)
     unit = np.where(second[:, None], 1 - signs, 1 + signs)
-    return unit[index], 1.0 / matrix.shape[0], np.ones(matrix.shape[0])
+    scale = 1.0 / (matrix.shape[0] * (1 - rho) ** 2)
+    return unit[index], scale, np.ones(matrix.shape[0])
 
 
 def _bootstrap(
@@ -291,15 +309,18 @@ def from_columns(
     frame: Any,
     weights: str | None,
     replicate_columns: Sequence[str],
-    type: str,
+    type: ColumnsType,
     combined_weights: bool = True,
     scale: float | None = None,
     rscales: Sequence[float] | float | None = None,
     mse: bool = False,
+    *,
+    rho: float | None = None,
 ) -> Design:
     """A design from published replicate-weight columns (R's `svrepdesign`).
 
-    Defaults follow R: BRR scale 1/R; bootstrap 1/(R - 1); JK1 (R - 1)/R; rscales 1.
+    Defaults follow R: BRR scale 1/R; Fay 1/(R (1 − rho)²), `rho` required; bootstrap
+    1/(R - 1); JK1 (R - 1)/R; rscales 1.
 
     >>> import polars as pl
     >>> frame = pl.DataFrame({"y": [1.0, 2.0], "r1": [2.0, 0.0], "r2": [0.0, 2.0]})
@@ -323,6 +344,12 @@ def from_columns(
     count = matrix.shape[1]
     design = Design.from_frame(data, weights=weights)
     full = matrix if combined_weights else matrix * design.weights[:, None]
+    if type == "Fay":
+        if rho is None or not 0 < rho < 1:
+            raise SurveyError("type 'Fay' needs Fay's rho, between 0 and 1", field="rho")
+        scale = 1 / (count * (1 - rho) ** 2)
+    elif rho is not None:
+        raise SurveyError(f"rho is for type 'Fay', not {type!r}", field="rho")
     if scale is None:
         scale = {"BRR": 1 / count, "bootstrap": 1 / (count - 1), "JK1": (count - 1) / count}.get(
             type, 1.0

@@ -207,7 +207,7 @@ def chisq(design: Design, row: str, col: str, *, statistic: str = "F") -> ChiSqu
     if nr < 2 or nc < 2:
         raise SurveyError("a test of independence needs two levels or more in each column")
     complete = design.in_domain & (r_codes >= 0) & (c_codes >= 0)
-    present = design.in_domain if not design.calibrations else np.ones(design.n, dtype=bool)
+    present = np.ones(design.n, dtype=bool) if design.keeps_rows else design.in_domain
     rows_in = int(present.sum())
     if design.replicates is not None:
         nu = degrees_of_freedom(design)

@@ -176,8 +176,10 @@ def _low_rank(design: Design) -> LowRank | None:
 
 
 def _fast_path_applies(design: Design) -> bool:
-    if design.replicates is not None or len(design.clusters) != 1:
+    if design.replicates is not None or len(design.clusters) != 1 or design.pps is not None:
         return False
+    if design.adjust_domain_lonely and design.lonely_psu in ("adjust", "average"):
+        return False  # a column holding one respondent of a stratum changes its variance
     if not np.array_equal(design.clusters[0], np.arange(design.n)):
         return False
     return bool(np.all(design.units[0] >= 2))

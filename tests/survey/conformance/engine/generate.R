@@ -421,3 +421,174 @@ for (type in c("beta", "mean")) {
        list(labels = I("births.0.5"), estimate = I(unname(coef(q))), se = I(unname(SE(q))),
             ci_low = I(unname(ci[, 1])), ci_high = I(unname(ci[, 2]))))
 }
+
+# ---------------------------------------------------------------------------------------------
+# Sampling with probability proportional to size without replacement: the 40 counties of
+# election_pps (R's ?svydesign examples), their joint inclusion probabilities election_jointprob.
+data(election)
+election_pps$nader <- ifelse(election_pps$Nader > 0, "yes", "no")  # derived: the domain below
+election_pps <- shipped("election_pps", election_pps)
+write.csv(election_jointprob, file.path("data", "election_jointprob.csv"), row.names = FALSE)
+jointprob <- unname(as.matrix(read.csv(file.path("data", "election_jointprob.csv"))))
+psum <- sum(election$p^2) / 40  # Hartley-Rao's sum of squared probabilities over n
+pps_designs <- list(
+  brewer = list(design = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = "brewer"),
+                pps = "brewer", call = "pps='brewer'"),
+  overton = list(design = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = "overton"),
+                 pps = "overton", call = "pps='overton'"),
+  hr = list(design = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = HR(psum)),
+            pps = list(method = "HR", psum = psum), call = "pps=HR(sum(election$p^2)/40)"),
+  hr1 = list(design = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = HR()),
+             pps = list(method = "HR"), call = "pps=HR()"),
+  ppsmat = list(design = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = ppsmat(jointprob)),
+                pps = list(method = "ppsmat", joint = "../data/election_jointprob.csv"), call = "pps=ppsmat(election_jointprob)"),
+  ppsmat_yg = list(design = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = ppsmat(jointprob), variance = "YG"),
+                   pps = list(method = "ppsmat", joint = "../data/election_jointprob.csv"), variance = "YG",
+                   call = "pps=ppsmat(election_jointprob), variance='YG'"),
+  hr_yg = list(design = svydesign(id = ~1, fpc = ~p, data = election_pps, pps = HR(psum), variance = "YG"),
+               pps = list(method = "HR", psum = psum), variance = "YG", call = "pps=HR(sum(election$p^2)/40), variance='YG'"))
+for (name in names(pps_designs)) {
+  d <- pps_designs[[name]]
+  spec <- design_spec(fpc = list("p"))
+  spec$pps <- d$pps
+  if (!is.null(d$variance)) spec$variance <- d$variance
+  call <- paste0("svydesign(id=~1, fpc=~p, data=election_pps, ", d$call, ")")
+  r <- svytotal(~Bush + Kerry + Nader, d$design)
+  emit(paste0("pps_", name, ".total"), paste0("Totals of votes on the PPS sample of counties, ", d$call, "."),
+       paste0("svytotal(~Bush+Kerry+Nader, ", call, ")"), "election_pps", spec,
+       est("total", c("Bush", "Kerry", "Nader")), stat_expected(r))
+  r <- svymean(~Bush, subset(d$design, Nader > 0))
+  emit(paste0("pps_", name, ".domain_mean"), paste0("Mean of Bush votes in the domain Nader > 0 (", d$call, ")."),
+       paste0("svymean(~Bush, subset(", call, ", Nader > 0))"), "election_pps", spec,
+       est("mean", "Bush"), stat_expected(r), subset = list(column = "nader", equals = "yes"))
+  r <- svyratio(~Bush, ~votes, d$design)
+  ci <- confint(r)
+  emit(paste0("pps_", name, ".ratio"), paste0("Ratio Bush/votes (", d$call, ")."),
+       paste0("svyratio(~Bush, ~votes, ", call, ")"), "election_pps", spec,
+       est("ratio", "Bush", denominator = "votes"),
+       list(labels = I("Bush/votes"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+            ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2]))))
+}
+r <- svyby(~Bush + Kerry, ~nader, pps_designs$overton$design, svytotal)
+spec <- design_spec(fpc = list("p")); spec$pps <- "overton"
+emit("pps_overton.by", "Totals of Bush and Kerry votes by whether Nader got votes (Overton).",
+     "svyby(~Bush+Kerry, ~nader, svydesign(id=~1, fpc=~p, data=election_pps, pps='overton'), svytotal)",
+     "election_pps", spec, est("total", c("Bush", "Kerry"), by = "nader"),
+     stat_expected(r, c("no:Bush", "yes:Bush", "no:Kerry", "yes:Kerry")))
+
+# Population variances (svyvar): stratified, by domain, missing values, replicate and calibrated
+# designs (standard errors of the mean of squared deviations, as R's).
+var_expected <- function(r, labels, keep = seq(1, length(labels)^2, by = length(labels) + 1)) {
+  # the variances (diagonal of svyvar's matrix); confint() as R's for svystat: normal quantile
+  e <- as.vector(as.matrix(coef(r)))[keep]; se <- as.vector(as.matrix(SE(r)))[keep]
+  list(labels = I(labels), estimate = I(e), se = I(se),
+       ci_low = I(e - qnorm(0.975) * se), ci_high = I(e + qnorm(0.975) * se))
+}
+r <- svyvar(~api00, dstrat)
+emit("var_strat.api00", "Population variance of api00, stratified design.", "svyvar(~api00, dstrat)",
+     "apistrat", strat, est("var", "api00"), var_expected(r, "api00"))
+r <- svyvar(~api00 + enroll, dstrat)
+emit("var_strat.two", "Variances of api00 and enroll (the diagonal of svyvar's matrix).", "svyvar(~api00+enroll, dstrat)",
+     "apistrat", strat, est("var", c("api00", "enroll")), var_expected(r, c("api00", "enroll")))
+r <- svyby(~api00, ~stype, dclus1, svyvar)
+emit("var_by_clus1.api00", "Variances of api00 by stype on the cluster design.", "svyby(~api00, ~stype, dclus1, svyvar)",
+     "apiclus1", clus1, est("var", "api00", by = "stype"), stat_expected(r, paste0(levels(apiclus1$stype), ":api00")))
+r <- svyvar(~acs.k3, dclus1, na.rm = TRUE)
+emit("var_narm_clus1.acsk3", "Variance of acs.k3 with na.rm (n counts every row, as R).", "svyvar(~acs.k3, dclus1, na.rm=TRUE)",
+     "apiclus1", clus1, est("var", "acs.k3", na_rm = TRUE), var_expected(r, "acs.k3"))
+r <- svyvar(~HI_CHOL, subset(dnhanes, agecat == "(39,59]"), na.rm = TRUE)
+emit("var_nhanes_domain.hichol", "Variance of HI_CHOL in a domain of NHANES (varying weights, na.rm).",
+     "svyvar(~HI_CHOL, subset(dnhanes, agecat == '(39,59]'), na.rm=TRUE)", "nhanes", nhanes_spec,
+     est("var", "HI_CHOL", na_rm = TRUE), var_expected(r, "HI_CHOL"), subset = list(column = "agecat", equals = "(39,59]"))
+r <- svyvar(~api00, as.svrepdesign(dclus1, type = "JK1"))
+emit("var_jk1.api00", "Variance of api00 on the JK1 design (every replicate recentred).",
+     "svyvar(~api00, as.svrepdesign(dclus1, type='JK1'))", "apiclus1", jk1, est("var", "api00"), var_expected(r, "api00"))
+r <- svyvar(~acs.k3, as.svrepdesign(dclus1, type = "JK1"), na.rm = TRUE)
+emit("var_jk1_narm.acsk3", "Variance of acs.k3 on the JK1 design with na.rm (n counts the rows kept).",
+     "svyvar(~acs.k3, as.svrepdesign(dclus1, type='JK1'), na.rm=TRUE)", "apiclus1", jk1,
+     est("var", "acs.k3", na_rm = TRUE), var_expected(r, "acs.k3"))
+r <- svyby(~api00 + enroll, ~awards, raked, svyvar)
+emit("var_raked_by.two", "Variances of api00 and enroll by awards on the raked cluster design.",
+     "svyby(~api00+enroll, ~awards, raked, svyvar)", "apiclus1", clus1,
+     est("var", c("api00", "enroll"), by = "awards"),
+     var_expected(r, c("No:api00", "Yes:api00", "No:enroll", "Yes:enroll"), keep = c(1, 2, 7, 8)),
+     calibration = list(method = "raking", margins = list(
+       list(column = "stype", totals = list(E = 4421, H = 755, M = 1018)),
+       list(column = "sch.wide", totals = list(No = 1072, Yes = 5122)))))
+
+# Fay's replicates: built from a design (as.svrepdesign type Fay) and read from columns.
+fay <- as.svrepdesign(dscd, type = "Fay", fay.rho = 0.3)
+spec <- design_spec(ids = list("ambulance"), strata = "ESA", nest = TRUE)
+spec$replicates <- list(type = "Fay", fay_rho = 0.3)
+r <- svymean(~alive + arrests, fay)
+emit("rep_fay_design.mean", "Means of alive and arrests on Fay replicates (rho = 0.3) of the scd design.",
+     "svymean(~alive+arrests, as.svrepdesign(svydesign(id=~ambulance, strata=~ESA, nest=TRUE, data=scd), type='Fay', fay.rho=0.3))",
+     "scd_ext", spec, est("mean", c("alive", "arrests")), stat_expected(r))
+r <- svyratio(~alive, ~arrests, fay)
+ci <- confint(r)
+emit("rep_fay_design.ratio", "Ratio alive/arrests on Fay replicates (rho = 0.3) of the scd design.",
+     "svyratio(~alive, ~arrests, as.svrepdesign(dscd, type='Fay', fay.rho=0.3))", "scd_ext", spec,
+     est("ratio", "alive", denominator = "arrests"),
+     list(labels = I("alive/arrests"), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+          ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2]))))
+scd_fay <- scd
+for (k in 1:4) scd_fay[[paste0("fay", k)]] <- ifelse(scd[[paste0("brr", k)]] == 2, 1.5, 0.5)  # rho = 0.5
+scd_fay <- shipped("scd_fay", scd_fay)
+dfay <- svrepdesign(data = scd_fay, type = "Fay", rho = 0.5, repweights = scd_fay[, paste0("fay", 1:4)], combined.weights = FALSE)
+spec <- list(ids = list(), strata = NULL, weights = NULL, probs = NULL, fpc = list(), nest = FALSE,
+             replicates = list(type = "Fay", weights_columns = I(paste0("fay", 1:4)), combined_weights = FALSE, rho = 0.5))
+r <- svytotal(~alive, dfay)
+emit("rep_fay_columns.total_alive", "Total of alive with Fay replicate weights read from columns (rho = 0.5).",
+     "svytotal(~alive, svrepdesign(data=scd_fay, type='Fay', rho=0.5, repweights=~fay1+fay2+fay3+fay4, combined.weights=FALSE))",
+     "scd_fay", spec, est("total", "alive"), stat_expected(r))
+
+# as.svrepdesign's default type "auto": JK1 without strata, JKn with strata.
+for (d in list(list(name = "clus1", design = dclus1, spec = clus1, data = "apiclus1"),
+               list(name = "strat", design = dstrat, spec = strat, data = "apistrat"))) {
+  spec <- d$spec; spec$replicates <- list(type = "auto")
+  r <- svymean(~api00, as.svrepdesign(d$design))
+  emit(paste0("rep_auto_", d$name, ".mean_api00"), paste0("Mean of api00 on as.svrepdesign's default replicates (", d$name, ")."),
+       paste0("svymean(~api00, as.svrepdesign(d", d$name, "))"), d$data, spec, est("mean", "api00"), stat_expected(r))
+}
+
+# options(survey.ultimate.cluster=TRUE): only the first stage's variance, though fpc are given.
+data(mu284)
+mu284 <- shipped("mu284", mu284)
+options(survey.ultimate.cluster = TRUE)
+dmu <- svydesign(id = ~id1 + id2, fpc = ~n1 + n2, data = mu284)
+spec <- design_spec(ids = list("id1", "id2"), fpc = list("n1", "n2")); spec$ultimate_cluster <- TRUE
+r <- svytotal(~y1, dmu)
+emit("ultimate_mu284.total_y1", "Total of y1 on the two-stage mu284 sample, survey.ultimate.cluster=TRUE.",
+     "options(survey.ultimate.cluster=TRUE); svytotal(~y1, svydesign(id=~id1+id2, fpc=~n1+n2, data=mu284))",
+     "mu284", spec, est("total", "y1"), stat_expected(r))
+spec <- clus2; spec$ultimate_cluster <- TRUE
+r <- svyby(~api00, ~stype, dclus2, svymean)
+emit("ultimate_clus2.by", "Means of api00 by stype, two-stage design, survey.ultimate.cluster=TRUE.",
+     "options(survey.ultimate.cluster=TRUE); svyby(~api00, ~stype, dclus2, svymean)", "apiclus2", spec,
+     est("mean", "api00", by = "stype"), stat_expected(r, paste0(levels(apiclus2$stype), ":api00")))
+options(survey.ultimate.cluster = FALSE)
+
+# options(survey.adjust.domain.lonely=TRUE): a stratum with one PSU holding domain rows (of two)
+# is treated as lonely in that domain (NHANES, race 3 and 4: strata 75 and 89).
+for (policy in c("adjust", "average")) {
+  options(survey.lonely.psu = policy, survey.adjust.domain.lonely = TRUE)
+  spec <- nhanes_spec; spec$lonely_psu <- policy; spec$adjust_domain_lonely <- TRUE
+  r <- svymean(~HI_CHOL, subset(dnhanes, race == 4), na.rm = TRUE)
+  emit(paste0("domain_lonely_", policy, ".mean"), paste0("Mean of HI_CHOL for race 4 of NHANES, lonely.psu='", policy, "', adjust.domain.lonely=TRUE."),
+       paste0("options(survey.lonely.psu='", policy, "', survey.adjust.domain.lonely=TRUE); svymean(~HI_CHOL, subset(dnhanes, race == 4), na.rm=TRUE)"),
+       "nhanes", spec, est("mean", "HI_CHOL", na_rm = TRUE), stat_expected(r), subset = list(column = "race", equals = 4))
+  r <- suppressWarnings(svyby(~HI_CHOL, ~race, dnhanes, svymean, na.rm = TRUE))
+  emit(paste0("domain_lonely_", policy, ".by"), paste0("Means of HI_CHOL by race of NHANES, lonely.psu='", policy, "', adjust.domain.lonely=TRUE."),
+       paste0("options(survey.lonely.psu='", policy, "', survey.adjust.domain.lonely=TRUE); svyby(~HI_CHOL, ~race, dnhanes, svymean, na.rm=TRUE)"),
+       "nhanes", spec, est("mean", "HI_CHOL", by = "race", na_rm = TRUE), stat_expected(r, paste0(1:4, ":HI_CHOL")))
+  r <- suppressWarnings(svyby(~HI_CHOL, ~race, dnhanes, svytotal, na.rm = TRUE))
+  emit(paste0("domain_lonely_", policy, ".by_total"), paste0("Totals of HI_CHOL by race of NHANES, lonely.psu='", policy, "', adjust.domain.lonely=TRUE."),
+       paste0("options(survey.lonely.psu='", policy, "', survey.adjust.domain.lonely=TRUE); svyby(~HI_CHOL, ~race, dnhanes, svytotal, na.rm=TRUE)"),
+       "nhanes", spec, est("total", "HI_CHOL", by = "race", na_rm = TRUE), stat_expected(r, paste0(1:4, ":HI_CHOL")))
+  r <- suppressWarnings(svyby(~HI_CHOL, ~race, denominator = ~RIAGENDR, dnhanes, svyratio, na.rm = TRUE))
+  emit(paste0("domain_lonely_", policy, ".by_ratio"), paste0("Ratios HI_CHOL/RIAGENDR by race of NHANES, lonely.psu='", policy, "', adjust.domain.lonely=TRUE."),
+       paste0("options(survey.lonely.psu='", policy, "', survey.adjust.domain.lonely=TRUE); svyby(~HI_CHOL, ~race, denominator=~RIAGENDR, dnhanes, svyratio, na.rm=TRUE)"),
+       "nhanes", spec, est("ratio", "HI_CHOL", by = "race", na_rm = TRUE, denominator = "RIAGENDR"),
+       stat_expected(r, paste0(1:4, ":HI_CHOL/RIAGENDR")))
+}
+options(survey.lonely.psu = "fail", survey.adjust.domain.lonely = FALSE)
