@@ -129,7 +129,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PLATFORM_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Plain copies: compressing every file again on each `observatoire demo` took 37 s (the API
+    # docs' scripts and source maps); production compresses them (production.py).
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve from the apps' folders too, so that a server works before `collectstatic`.
 WHITENOISE_USE_FINDERS = True

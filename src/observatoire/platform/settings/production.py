@@ -58,6 +58,11 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 
 WHITENOISE_USE_FINDERS = False
+# Collected once per deployment, so each file is also written compressed, for WhiteNoise to serve.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Errors (500s, their tracebacks) go to the server's standard error, where gunicorn's log is.
 LOGGING = {
