@@ -7,7 +7,7 @@ UV := $(PYTHON) -m uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint typecheck pytest pytest-postgres bench clean
+.PHONY: install run test system-deps lint typecheck pytest pytest-postgres clean
 
 install: $(VENV)/.installed
 
@@ -19,9 +19,19 @@ $(VENV)/.installed: pyproject.toml uv.lock
 run: install
 	$(BIN)/observatoire demo
 
+# Django's checks with the production settings (a throwaway secret, an in-memory database):
+# `check --deploy` must print no warning, and the models need no migration that is not written.
+DJANGO_PRODUCTION := DJANGO_SETTINGS_MODULE=observatoire.platform.settings.production \
+	DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite://:memory:
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(DJANGO_PRODUCTION) DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(DJANGO_PRODUCTION) DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: install
 	$(BIN)/mypy
@@ -33,7 +43,12 @@ pytest: install
 pytest-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup -m "not sqlite_only" tests/platform
 
-test: lint typecheck pytest pytest-postgres
+# Chromium and PostgreSQL must be there, or every browser and PostgreSQL test would not run:
+# installed when missing (as root or with sudo), else one sentence says how.
+system-deps:
+	scripts/install-system-deps.sh
+
+test: system-deps lint typecheck pytest pytest-postgres
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
