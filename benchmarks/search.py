@@ -136,12 +136,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _serve_synthetic(port: int) -> None:
+    """`observatoire serve` on the throwaway instance, whose public search (the API's included)
+    also finds its synthetic fiches. No real instance shows them: the switch lives here, in the
+    benchmark's own server process, not on the platform's request path."""
+    from observatoire.platform import setup
+
+    setup.configure()
+    from observatoire.cli.platform import serve
+    from observatoire.platform.alliances.search import faceted
+
+    public = faceted.base_queryset
+    faceted.base_queryset = lambda include_synthetic=False: public(include_synthetic=True)
+    serve(port=port, workers=2)
+
+
 def _wrk(seconds: int, connections: int) -> float:
     port = _free_port()
-    env = {**os.environ, "OBSERVATOIRE_BENCHMARK_SYNTHETIC": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "observatoire", "serve", "--port", str(port), "--workers", "2"],
-        env=env,
+        [sys.executable, __file__, "--serve-synthetic", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -176,7 +189,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--data-dir", type=Path, help="Instance folder to (re)use (SQLite).")
+    parser.add_argument("--serve-synthetic", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_synthetic:
+        _serve_synthetic(args.serve_synthetic)
+        return
     if "OBSERVATOIRE_DATA_DIR" not in os.environ:
         folder = args.data_dir or Path(tempfile.gettempdir()) / f"observatoire-bench-{args.fiches}"
         os.environ["OBSERVATOIRE_DATA_DIR"] = str(folder)

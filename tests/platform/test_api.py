@@ -50,3 +50,15 @@ def test_api_docs_render_with_the_network_cut_off(page) -> None:  # type: ignore
     assert title.inner_text().startswith("Observatoire des partenariats")
     page.locator(".opblock-summary-path", has_text="/api/alliances").first.wait_for()
     assert elsewhere == []
+
+
+@pytest.mark.django_db
+def test_search_parameters_are_the_search_facets(client: Client) -> None:
+    from observatoire.platform.alliances.search.facets import FACETS
+
+    search = client.get("/api/openapi.json").json()["paths"]["/api/alliances"]["get"]
+    parameters = {p["name"]: p for p in search["parameters"]}
+    assert set(parameters) == {"q", "territory", "page", "per_page", *(f.name for f in FACETS)}
+    for facet in FACETS:
+        assert parameters[facet.name]["schema"]["type"] == "array"
+        assert parameters[facet.name]["description"].startswith(facet.en)

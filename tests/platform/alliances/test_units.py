@@ -8,8 +8,9 @@ import pytest
 from alliance_samples import VITAWIN
 
 from observatoire.errors import InputError
-from observatoire.platform.alliances import rendering, svgmap, text
+from observatoire.platform.alliances import rendering, svgmap
 from observatoire.platform.alliances.models import Alliance, Freshness
+from observatoire.platform.alliances.search import text
 from observatoire.platform.alliances.search.sqlite_fts5 import match_expression
 from observatoire.platform.alliances.validation import clean_fiche
 

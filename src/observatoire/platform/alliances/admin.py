@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.errors import InputError
-from observatoire.platform.alliances import indexing, workflow
+from observatoire.platform.alliances import workflow
 from observatoire.platform.alliances.models import Alliance, CurationEvent, Partner
+from observatoire.platform.alliances.search import indexing
 from observatoire.platform.alliances.validation import ROW_FIELDS, clean_fiche
 
 if TYPE_CHECKING:

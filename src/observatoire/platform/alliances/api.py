@@ -7,38 +7,51 @@ a bearer token of a contributor (401 without one, 403 when the user may not do i
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import create_model
 
 from observatoire.errors import InputError
 from observatoire.platform.accounts.auth import token_auth
 from observatoire.platform.alliances import exports, records, similar, workflow
 from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.alliances.search.faceted import SearchParams, find
-from observatoire.platform.alliances.summaries import summaries
+from observatoire.platform.alliances.search.facets import FACETS
+from observatoire.platform.alliances.search.summaries import summaries
 from observatoire.platform.alliances.validation import clean_fiche
 
 
-class SearchQuery(Schema):
+class _SearchText(Schema):
     q: str = ""
     territory: str = ""
-    objective: list[str] = Field(default_factory=list)
-    impact: list[str] = Field(default_factory=list)
-    actor_type: list[str] = Field(default_factory=list)
-    fragility: list[str] = Field(default_factory=list)
-    region: list[str] = Field(default_factory=list)
-    department: list[str] = Field(default_factory=list)
-    commune_size: list[str] = Field(default_factory=list)
-    stage: list[str] = Field(default_factory=list)
-    category: list[str] = Field(default_factory=list)
-    support: list[str] = Field(default_factory=list)
     page: int = 1
     per_page: int = 20
+
+
+# One repeatable parameter per search facet, derived from the facets' definition (as the pages'
+# filters are), so that a new facet reaches the API without being written out again here.
+# (Type checkers see the base schema; facet values are read by name.)
+if TYPE_CHECKING:
+    SearchQuery = _SearchText
+else:
+    SearchQuery = create_model(
+        "SearchQuery",
+        __base__=_SearchText,
+        **{
+            facet.name: (
+                list[str],
+                Field(
+                    default_factory=list,
+                    description=f"{facet.en} codes; repeat the parameter to match any of them.",
+                ),
+            )
+            for facet in FACETS
+        },
+    )
 
 
 class FacetCountOut(Schema):
@@ -136,21 +149,6 @@ class ErrorOut(Schema):
 
 
 router = Router(tags=["alliances"])
-# Benchmarks only (benchmarks/search.py sets it on its own throwaway instance): let the API search
-# the synthetic fiches. Never set on a real instance: synthetic fiches are not public.
-_SEARCH_SYNTHETIC = os.environ.get("OBSERVATOIRE_BENCHMARK_SYNTHETIC") == "1"
-_FACET_PARAMS = [
-    "objective",
-    "impact",
-    "actor_type",
-    "fragility",
-    "region",
-    "department",
-    "commune_size",
-    "stage",
-    "category",
-    "support",
-]
 
 
 @router.get("/alliances", response={200: SearchOut, 400: ErrorOut})
@@ -164,10 +162,9 @@ def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
         params = SearchParams(
             q=query.q,
             territory=query.territory,
-            filters={name: getattr(query, name) for name in _FACET_PARAMS if getattr(query, name)},
+            filters={f.name: getattr(query, f.name) for f in FACETS if getattr(query, f.name)},
             page=query.page,
             per_page=query.per_page,
-            include_synthetic=_SEARCH_SYNTHETIC,
         )
         found = find(params)
     except InputError as exc:

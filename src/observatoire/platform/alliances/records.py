@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from observatoire.platform.alliances import indexing, workflow
+from observatoire.platform.alliances import workflow
 from observatoire.platform.alliances.models import Alliance, Partner, State
+from observatoire.platform.alliances.search import indexing
 from observatoire.platform.alliances.validation import ROW_FIELDS, FicheData
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
-from observatoire.platform.alliances import facets, places, text
+from observatoire.platform.alliances import places
 from observatoire.platform.alliances.models import Alliance, FacetValue, State
+from observatoire.platform.alliances.search import facets, text
 from observatoire.platform.alliances.search.faceted import base_queryset
 from observatoire.platform.alliances.validation import FicheData
 

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from observatoire import territory, vocabularies
-from observatoire.platform.alliances import indexing, places
+from observatoire.platform.alliances import places
 from observatoire.platform.alliances.models import Alliance, Partner, State
+from observatoire.platform.alliances.search import indexing
 
 _ACTIONS = [
     "Alliance pour",

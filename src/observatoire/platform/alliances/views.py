@@ -17,7 +17,6 @@ from observatoire import vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.alliances import (
     exports,
-    facets,
     places,
     records,
     rendering,
@@ -27,6 +26,7 @@ from observatoire.platform.alliances import (
 )
 from observatoire.platform.alliances.forms import FicheForm
 from observatoire.platform.alliances.models import Alliance, Partner, State
+from observatoire.platform.alliances.search import facets
 from observatoire.platform.alliances.search.faceted import SearchParams, SearchResult, run
 from observatoire.platform.alliances.validation import clean_fiche
 

@@ -18,8 +18,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from observatoire.errors import InputError
-from observatoire.platform.alliances import facets, places, search
+from observatoire.platform.alliances import places, search
 from observatoire.platform.alliances.models import Alliance, FacetValue, State
+from observatoire.platform.alliances.search import facets
 
 MAX_PER_PAGE = 100
 _LOCATION = (facets.PLACE, facets.OWN_TERRITORY)  # location rows, counted by no facet

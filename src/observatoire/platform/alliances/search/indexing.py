@@ -11,8 +11,9 @@ from itertools import islice
 from django.db import connection, transaction
 
 from observatoire.errors import InputError
-from observatoire.platform.alliances import facets, places, search
+from observatoire.platform.alliances import places, search
 from observatoire.platform.alliances.models import Alliance, FacetValue, Partner
+from observatoire.platform.alliances.search import facets
 
 _INSERT = f"INSERT INTO {FacetValue._meta.db_table} (alliance_id, facet, code) VALUES (%s, %s, %s)"
 _LIST_FACETS = {

@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import CombinedExpression, RawSQL
 
-from observatoire.platform.alliances import text
 from observatoire.platform.alliances.models import Alliance, FacetValue
+from observatoire.platform.alliances.search import text
 
 CONFIG = "french_unaccent"
 

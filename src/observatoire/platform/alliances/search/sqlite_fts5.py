@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from observatoire.platform.alliances import text
 from observatoire.platform.alliances.models import Alliance, FacetValue
+from observatoire.platform.alliances.search import text
 
 TABLE = "alliances_fts"  # created by migration 0002_search
 # Column weights, in the order of the columns: title, summary, description, partners.

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from observatoire.platform.alliances import indexing
+from observatoire.platform.alliances.search import indexing
 
 
 class Command(BaseCommand):
