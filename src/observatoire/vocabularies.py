@@ -235,6 +235,18 @@ COMMUNE_SIZES = _vocab(
     ("plus-50000", "Plus de 50 000 habitants", "Over 50,000 inhabitants"),
 )
 
+FUNDING_INSTRUMENT_KINDS = _vocab(
+    "funding_instrument_kinds",
+    "Types d'instruments de financement",
+    "Kinds of funding instruments",
+    ("subvention", "Subvention", "Grant"),
+    ("avance-remboursable", "Avance remboursable", "Repayable advance"),
+    ("pret", "Prêt", "Loan"),
+    ("investissement", "Investissement", "Investment"),
+    ("accompagnement", "Accompagnement", "Support and advice"),
+    ("co-investissement", "Cercle de co-investissement", "Co-investment circle"),
+)
+
 ALL: tuple[Vocabulary, ...] = (
     IMPACTS,
     OBJECTIVES,
@@ -250,6 +262,7 @@ ALL: tuple[Vocabulary, ...] = (
     INNOVATION_STAGES,
     INNOVATION_KINDS,
     COMMUNE_SIZES,
+    FUNDING_INSTRUMENT_KINDS,
 )
 BY_NAME: dict[str, Vocabulary] = {v.name: v for v in ALL}
 

@@ -64,6 +64,12 @@ def _load_alliances() -> None:
     load_seed()
 
 
+def _load_funds() -> None:
+    from observatoire.platform.funds.content import load_content
+
+    load_content()
+
+
 def _publish_demo_study() -> None:
     from observatoire.studies.demo import publish_demo
 
@@ -76,6 +82,7 @@ def steps() -> list[Step]:
         Step("Migrating the database", migrate),
         Step("Collecting static files", _collect_static),
         Step("Loading the base of alliances", _load_alliances),
+        Step("Loading the funds and funding instruments", _load_funds),
         Step("Generating and computing the demo study", _publish_demo_study),
     ]
 

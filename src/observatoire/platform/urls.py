@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("comptes/", include("observatoire.platform.accounts.urls")),
     path("alliances/", include("observatoire.platform.alliances.urls")),
     path("resultats/", include("observatoire.platform.results.urls")),
+    path("fonds/", include("observatoire.platform.funds.urls")),
     path("", include("observatoire.platform.home.urls")),
     prefix_default_language=False,
 )

@@ -58,10 +58,13 @@ INSTALLED_APPS = [
     "csp",
     # Listed so that /api/docs renders django-ninja's own copy of Swagger UI (no CDN).
     "ninja",
+    # Every write of the apps that need it is history-logged (who, when, what, why).
+    "simple_history",
     "observatoire.platform.accounts",
     "observatoire.platform.home",
     "observatoire.platform.results",
     "observatoire.platform.alliances",
+    "observatoire.platform.funds",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
