@@ -23,7 +23,7 @@ from observatoire import vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.alliances import places
 from observatoire.platform.alliances.models import Alliance
-from observatoire.platform.funds import eligibility
+from observatoire.platform.funds import eligibility, status
 from observatoire.platform.funds.models import (
     DIRECT_FUNDING,
     Availability,
@@ -393,14 +393,14 @@ def clean_support(
         where = alliance.territories[0]
     if not where:
         raise InputError("an INSEE code is required (or give the alliance)", field="territory")
-    status = choice(data, "status", SupportStatus.values, SupportStatus.REQUESTED)
+    state = choice(data, "status", SupportStatus.values, SupportStatus.REQUESTED)
     out = SupportData(
         key=key(data, "key", f"{beneficiary}-{form}"),
         beneficiary=beneficiary,
         territory=territory(where),
         form=form,
         description=text(data, "description", TEXT_MAX, required=True),
-        status=status,
+        status=state,
         strand=_strand(data, fund),
         alliance=alliance,
         amount_eur=amount(data, "amount_eur"),
@@ -415,6 +415,8 @@ def clean_support(
         note=text(data, "note", SUMMARY_MAX),
     )
     _check_support(out)
+    if current is not None:
+        status.check_change(current, out.status)
     return out
 
 

@@ -8,6 +8,7 @@ from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils.translation import get_language, gettext, ngettext
 
+from observatoire import vocabularies
 from observatoire.platform.funds.figures import Amount
 
 register = template.Library()
@@ -62,3 +63,10 @@ def percent(value: float | None) -> str:
 def bar_width(count: int, largest: int) -> str:
     """A bar's length in the 0–100 units of the chart's SVG, the largest bar filling it."""
     return f"{100 * count / largest:.1f}" if largest else "0"
+
+
+@register.filter
+def term(code: str, vocabulary: str) -> str:
+    """A vocabulary code's label in the page's language: {{ s.form|term:"support_forms" }}."""
+    terms = vocabularies.get(vocabulary)
+    return terms[code].label(get_language() or "fr") if code in terms else code
