@@ -54,25 +54,10 @@ class ValidatedForm(forms.ModelForm):
 class FundForm(ValidatedForm):
     class Meta:
         model = Fund
-        fields = (
-            "slug",
-            "name",
-            "summary",
-            "vision",
-            "mission",
-            "founders",
-            "created_year",
-            "endowment_eur",
-            "duration_months",
-            "url",
-            "fiche",
-            "sources",
-            "published",
-            "is_synthetic",
-            "managers",
-        )
+        fields = (*validation.FUND_FIELDS, "managers")
 
     def clean_with(self, data: dict[str, Any]) -> Any:
+        data.pop("managers", None)
         if self.instance.pk:
             data["slug"] = self.instance.slug
         return validation.clean_fund(data)
@@ -99,26 +84,7 @@ def _fund(form: ValidatedForm, data: dict[str, Any]) -> Fund:
 class SupportForm(ValidatedForm):
     class Meta:
         model = Support
-        fields = (
-            "fund",
-            "strand",
-            "alliance",
-            "beneficiary",
-            "territory",
-            "form",
-            "description",
-            "amount_eur",
-            "may_be_included_in",
-            "amount_note",
-            "objective",
-            "maturity_at_start",
-            "start",
-            "end",
-            "status",
-            "published",
-            "source",
-            "note",
-        )
+        fields = ("fund", *validation.SUPPORT_FIELDS[1:])  # the key is made from the content
 
     def clean_with(self, data: dict[str, Any]) -> Any:
         fund = _fund(self, data)
@@ -129,22 +95,7 @@ class SupportForm(ValidatedForm):
 class EvaluationForm(ValidatedForm):
     class Meta:
         model = Evaluation
-        fields = (
-            "fund",
-            "key",
-            "alliance",
-            "title",
-            "status",
-            "date",
-            "method",
-            "outputs",
-            "outcomes",
-            "mobilised_eur",
-            "leverage_basis",
-            "lessons",
-            "published",
-            "source",
-        )
+        fields = ("fund", *validation.EVALUATION_FIELDS)
 
     def clean_with(self, data: dict[str, Any]) -> Any:
         return validation.clean_evaluation(data, _fund(self, data))
@@ -153,26 +104,7 @@ class EvaluationForm(ValidatedForm):
 class InstrumentForm(ValidatedForm):
     class Meta:
         model = Instrument
-        fields = (
-            "slug",
-            "name",
-            "operator",
-            "fund",
-            "fiche",
-            "kinds",
-            "summary",
-            "description",
-            "actor_types",
-            "stages",
-            "support_forms",
-            "territories",
-            "eligibility",
-            "availability",
-            "url",
-            "sources",
-            "last_checked",
-            "published",
-        )
+        fields = validation.INSTRUMENT_FIELDS
 
     def clean_with(self, data: dict[str, Any]) -> Any:
         return validation.clean_instrument(data)

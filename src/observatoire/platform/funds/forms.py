@@ -92,7 +92,7 @@ class SupportForm(forms.Form):
 
     def __init__(self, *args: Any, fund: Fund, support: Support | None = None, **kwargs: Any):
         if support is not None:
-            kwargs.setdefault("initial", self.initial_for(support))
+            kwargs.setdefault("initial", validation.support_as_data(support))
         super().__init__(*args, **kwargs)
         self.fund, self.support = fund, support
         self.data_out: validation.SupportData | None = None
@@ -109,30 +109,6 @@ class SupportForm(forms.Form):
         including.choices = [("", "—")] + [
             (s.key, f"{s.beneficiary} — {s.amount_eur or '?'} €") for s in others
         ]
-
-    @staticmethod
-    def initial_for(support: Support) -> dict[str, Any]:
-        return {
-            "form": support.form,
-            "beneficiary": support.beneficiary,
-            "alliance": support.alliance.slug if support.alliance else "",
-            "territory": support.territory,
-            "strand": support.strand.code if support.strand else "",
-            "description": support.description,
-            "amount_eur": support.amount_eur if support.amount_eur is not None else "",
-            "may_be_included_in": support.may_be_included_in.key
-            if support.may_be_included_in
-            else "",
-            "amount_note": support.amount_note,
-            "objective": support.objective,
-            "maturity_at_start": support.maturity_at_start,
-            "start": support.start,
-            "end": support.end,
-            "status": support.status,
-            "published": support.published,
-            "source": support.source,
-            "note": support.note,
-        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -44,6 +44,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", _("Clore"), SupportStatus.PAID, SupportStatus.CLOSED),
 )
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+STATUSES = tuple(SupportStatus.values)
 
 
 def possible(support: Support) -> list[Transition]:

@@ -199,15 +199,10 @@ def partial_date(data: Mapping[str, Any], name: str) -> str:
 
 
 def date(data: Mapping[str, Any], name: str) -> datetime.date | None:
-    value = data.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(text(data, name, 10))
-    except ValueError:
-        raise InputError(f"{value!r} is not a date YYYY-MM-DD", field=name) from None
+    value = partial_date(data, name)
+    if value and len(value) != 10:
+        raise InputError(f"{value!r} is not a date YYYY-MM-DD", field=name)
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def territory(value: str, name: str = "territory") -> str:
@@ -246,6 +241,24 @@ def sources(data: Mapping[str, Any]) -> list[dict[str, str | None]]:
     return _records(data, "sources", ("title",), ("publisher", "date", "url", "locator"))
 
 
+FUND_FIELDS = (
+    "slug",
+    "name",
+    "summary",
+    "vision",
+    "mission",
+    "founders",
+    "created_year",
+    "endowment_eur",
+    "duration_months",
+    "url",
+    "fiche",
+    "sources",
+    "published",
+    "is_synthetic",
+)
+
+
 @dataclass
 class FundData:
     slug: str
@@ -275,6 +288,7 @@ def fiche(data: Mapping[str, Any], name: str) -> Alliance | None:
 
 
 def clean_fund(data: Mapping[str, Any]) -> FundData:
+    _unknown(data, FUND_FIELDS)
     founders = [str(f).strip() for f in _list(data, "founders", 20)]
     if any(not f or len(f) > NAME_MAX for f in founders):
         raise InputError(f"each founder is a name of 1 to {NAME_MAX} characters", field="founders")
@@ -320,27 +334,25 @@ def clean_strand(data: Mapping[str, Any], position: int = 0) -> StrandData:
     )
 
 
-SUPPORT_FIELDS = frozenset(
-    {
-        "key",
-        "strand",
-        "alliance",
-        "beneficiary",
-        "territory",
-        "form",
-        "description",
-        "amount_eur",
-        "may_be_included_in",
-        "amount_note",
-        "objective",
-        "maturity_at_start",
-        "start",
-        "end",
-        "status",
-        "published",
-        "source",
-        "note",
-    }
+SUPPORT_FIELDS = (
+    "key",
+    "strand",
+    "alliance",
+    "beneficiary",
+    "territory",
+    "form",
+    "description",
+    "amount_eur",
+    "may_be_included_in",
+    "amount_note",
+    "objective",
+    "maturity_at_start",
+    "start",
+    "end",
+    "status",
+    "published",
+    "source",
+    "note",
 )
 
 
@@ -366,10 +378,10 @@ class SupportData:
     note: str = ""
 
 
-def _unknown(data: Mapping[str, Any], known: frozenset[str]) -> None:
+def _unknown(data: Mapping[str, Any], known: tuple[str, ...]) -> None:
     if not isinstance(data, Mapping):
         raise InputError("expected a mapping of fields")
-    unknown = sorted(str(k) for k in set(data) - known)
+    unknown = sorted(str(k) for k in set(data) - set(known))
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
 
@@ -418,6 +430,17 @@ def clean_support(
     if current is not None:
         status.check_change(current, out.status)
     return out
+
+
+def support_as_data(support: Support) -> dict[str, Any]:
+    """A saved support in the plain format `clean_support` reads (forms' initial values, API)."""
+    data: dict[str, Any] = {name: getattr(support, name) for name in SUPPORT_FIELDS}
+    data["strand"] = support.strand.code if support.strand else ""
+    data["alliance"] = support.alliance.slug if support.alliance else ""
+    data["may_be_included_in"] = (
+        support.may_be_included_in.key if support.may_be_included_in else ""
+    )
+    return data
 
 
 def _strand(data: Mapping[str, Any], fund: Fund) -> Strand | None:
@@ -472,22 +495,20 @@ def _check_support(s: SupportData) -> None:
         raise InputError("a request is never public: grant it first", field="published")
 
 
-EVALUATION_FIELDS = frozenset(
-    {
-        "key",
-        "alliance",
-        "title",
-        "status",
-        "date",
-        "method",
-        "outputs",
-        "outcomes",
-        "mobilised_eur",
-        "leverage_basis",
-        "lessons",
-        "published",
-        "source",
-    }
+EVALUATION_FIELDS = (
+    "key",
+    "alliance",
+    "title",
+    "status",
+    "date",
+    "method",
+    "outputs",
+    "outcomes",
+    "mobilised_eur",
+    "leverage_basis",
+    "lessons",
+    "published",
+    "source",
 )
 
 
@@ -534,27 +555,25 @@ def clean_evaluation(data: Mapping[str, Any], fund: Fund) -> EvaluationData:
     return out
 
 
-INSTRUMENT_FIELDS = frozenset(
-    {
-        "slug",
-        "name",
-        "operator",
-        "fund",
-        "fiche",
-        "kinds",
-        "summary",
-        "description",
-        "actor_types",
-        "stages",
-        "support_forms",
-        "territories",
-        "eligibility",
-        "availability",
-        "url",
-        "sources",
-        "last_checked",
-        "published",
-    }
+INSTRUMENT_FIELDS = (
+    "slug",
+    "name",
+    "operator",
+    "fund",
+    "fiche",
+    "kinds",
+    "summary",
+    "description",
+    "actor_types",
+    "stages",
+    "support_forms",
+    "territories",
+    "eligibility",
+    "availability",
+    "url",
+    "sources",
+    "last_checked",
+    "published",
 )
 
 

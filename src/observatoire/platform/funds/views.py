@@ -171,6 +171,7 @@ FINDER_FIELDS = ("actor_type", "stage", "need", "territory")
 def instrument_list(request: HttpRequest) -> HttpResponse:
     """All instruments, or those that fit the visitor's profile when the form is filled in."""
     query = {name: request.GET.get(name, "").strip()[:100] for name in FINDER_FIELDS}
+    typed_territory = query["territory"]
     if query["territory"]:
         query["territory"] = places.from_visitor(query["territory"])
     facts = {
@@ -188,7 +189,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
             error = str(exc)
     language = _language()
     context: dict[str, Any] = {
-        "query": query,
+        "query": {**query, "territory": typed_territory},
         "facts": {name: request.GET.get(name, "") for name in ("scaling_ambition", "multi_actor")},
         "searching": searching,
         "matches": matches,
