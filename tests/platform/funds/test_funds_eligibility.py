@@ -130,3 +130,12 @@ def test_bad_arguments_name_themselves(db: None, kwargs: dict[str, Any], field: 
     with pytest.raises(InputError) as caught:
         eligible(**kwargs)
     assert caught.value.field == field
+
+
+def test_several_needs_keep_what_provides_any(content: Fund) -> None:
+    found = {m.slug: m for m in eligible("associations", need=["ingenierie", "donnees"])}
+    assert set(found) == {"fonds-i", "fonds-odd-17"}
+    assert "Apporte : Apport en ingénierie, Données" in found["fonds-odd-17"].reasons
+    assert "Apporte : Apport en ingénierie" in found["fonds-i"].reasons
+    with pytest.raises(InputError):
+        eligible(need=["ingenierie", "argent"])

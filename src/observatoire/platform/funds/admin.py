@@ -114,6 +114,7 @@ class ManagedAdmin(SimpleHistoryAdmin):
     """Lists and writes narrowed to the funds the user manages (all for administrators)."""
 
     fund_path = "fund__"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)

@@ -13,7 +13,7 @@ instruments are never proposed. Every reason is a sentence in the active languag
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,7 +66,7 @@ def _match(
     instrument: Instrument,
     actor_type: str,
     stage: str,
-    need: str,
+    needs: tuple[str, ...],
     place: places.Place | None,
     facts: Mapping[str, float | bool],
 ) -> InstrumentMatch | None:
@@ -75,12 +75,17 @@ def _match(
     for code, allowed, vocabulary, text in (
         (actor_type, instrument.actor_types, vocabularies.ACTOR_TYPES, gettext("Public visé : %s")),
         (stage, instrument.stages, vocabularies.INNOVATION_STAGES, gettext("Étape visée : %s")),
-        (need, instrument.support_forms, vocabularies.SUPPORT_FORMS, gettext("Apporte : %s")),
     ):
         if code and allowed:
             if code not in allowed:
                 return None
             reasons.append(text % _label(vocabulary, code))
+    if needs and instrument.support_forms:
+        met = [n for n in needs if n in instrument.support_forms]
+        if not met:
+            return None
+        labels = ", ".join(_label(vocabularies.SUPPORT_FORMS, n) for n in met)
+        reasons.append(gettext("Apporte : %s") % labels)
     within = _within(instrument, place)
     if within is False:
         return None
@@ -112,7 +117,7 @@ def _match(
 def eligible(
     actor_type: str = "",
     stage: str = "",
-    need: str = "",
+    need: str | Iterable[str] = "",
     territory: str = "",
     facts: Mapping[str, Any] | None = None,
     *,
@@ -121,7 +126,7 @@ def eligible(
     """The instruments that fit, most specific first (eligible before "to check").
 
     `actor_type` is an ACTOR_TYPES code, `stage` an INNOVATION_STAGES code, `need` a
-    SUPPORT_FORMS code, `territory` an INSEE reference (commune, EPCI/EPT, department, region);
+    SUPPORT_FORMS code or several (an instrument providing any of them fits), `territory` an INSEE reference (commune, EPCI/EPT, department, region);
     each may be empty (no filter). `facts` are the applicant's facts named in
     `eligibility.CRITERIA` (age_years, revenue_eur, fte, scaling_ambition, multi_actor).
     `user` widens the set to the unpublished instruments that user may see.
@@ -129,7 +134,13 @@ def eligible(
     """
     actor_type = _check(actor_type, vocabularies.ACTOR_TYPES, "actor_type")
     stage = _check(stage, vocabularies.INNOVATION_STAGES, "stage")
-    need = _check(need, vocabularies.SUPPORT_FORMS, "need")
+    needs = tuple(
+        dict.fromkeys(
+            _check(n, vocabularies.SUPPORT_FORMS, "need")
+            for n in ([need] if isinstance(need, str) else need)
+            if n.strip()
+        )
+    )
     place = None
     if territory.strip():
         try:
@@ -139,7 +150,7 @@ def eligible(
     known = eligibility.clean_facts(facts)
     found = []
     for instrument in access.visible_instruments(user).exclude(availability=Availability.CLOSED):
-        match = _match(instrument, actor_type, stage, need, place, known)
+        match = _match(instrument, actor_type, stage, needs, place, known)
         if match is not None:
             found.append(match)
     return sorted(found, key=lambda m: (m.status != "eligible", -len(m.reasons), m.name))
