@@ -19,9 +19,7 @@ def _log_in(page: Any, user: Any) -> None:
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": page.base_url}]
-    )
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": page.base_url}])
 
 
 def test_a_fund_manager_records_a_grant(
@@ -35,10 +33,10 @@ def test_a_fund_manager_records_a_grant(
     page.select_option("#id_strand", "co-construction-territoriale")
     page.fill("#id_description", "Une aide au lancement de la deuxième saison.")
     page.fill("#id_start", "2023")
-    page.click("button[type=submit]")
+    page.click("form.fiche-form button[type=submit]")
     assert page.locator(".error").first.inner_text().startswith("direct funding needs its amount")
     page.fill("#id_amount_eur", "5 000")
-    page.click("button[type=submit]")
+    page.click("form.fiche-form button[type=submit]")
     page.wait_for_selector(".status[data-status=requested]")
     support_url = page.url
 

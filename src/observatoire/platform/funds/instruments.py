@@ -126,9 +126,10 @@ def eligible(
     """The instruments that fit, most specific first (eligible before "to check").
 
     `actor_type` is an ACTOR_TYPES code, `stage` an INNOVATION_STAGES code, `need` a
-    SUPPORT_FORMS code or several (an instrument providing any of them fits), `territory` an INSEE reference (commune, EPCI/EPT, department, region);
-    each may be empty (no filter). `facts` are the applicant's facts named in
-    `eligibility.CRITERIA` (age_years, revenue_eur, fte, scaling_ambition, multi_actor).
+    SUPPORT_FORMS code or several (an instrument providing any of them fits), `territory` an
+    INSEE reference (commune, EPCI/EPT, department, region); each may be empty (no filter).
+    `facts` are the applicant's facts named in `eligibility.CRITERIA` (age_years, revenue_eur,
+    fte, scaling_ambition, multi_actor).
     `user` widens the set to the unpublished instruments that user may see.
     Raises InputError naming the argument when a code or a fact is unknown.
     """

@@ -1,39 +1,39 @@
-"""The funds' permissions for the platform's role groups (created or completed after migrate).
+"""The funds' roles (groups made by `accounts.roles` after every migrate).
 
 Curators see every fund, request and evaluation; fund managers reach the admin pages of funds,
-supports and evaluations, where `admin` narrows every list and every write to their own funds.
+supports, evaluations and instruments, where `admin` narrows every list and every write to the
+funds they manage (`Fund.managers`); administrators manage all of it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from observatoire.platform.accounts.roles import ADMINISTRATORS, Role
+from observatoire.platform.alliances.roles import CURATORS
 
-CURATORS = "Curateurs"
 FUND_MANAGERS = "Gestionnaires de fonds"
-_VIEW = ["view_fund", "view_strand", "view_support", "view_evaluation", "view_instrument"]
-ROLES: dict[str, list[str]] = {
-    CURATORS: [*_VIEW, "see_all_funds"],
-    FUND_MANAGERS: [
-        *_VIEW,
-        "change_fund",
-        "add_strand",
-        "change_strand",
-        "add_support",
-        "change_support",
-        "add_evaluation",
-        "change_evaluation",
-        "add_instrument",
-        "change_instrument",
-    ],
-}
-
-
-def ensure_roles(**_kwargs: Any) -> None:
-    """Idempotent: add the funds' permissions to the role groups, creating missing groups."""
-    from django.contrib.auth.models import Group, Permission
-
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="funds", codename__in=codenames)
-        )
+_VIEW = (
+    "funds.view_fund",
+    "funds.view_strand",
+    "funds.view_support",
+    "funds.view_evaluation",
+    "funds.view_instrument",
+)
+ROLES = (
+    Role(CURATORS, (*_VIEW, "funds.see_all_funds")),
+    Role(
+        FUND_MANAGERS,
+        (
+            *_VIEW,
+            "funds.change_fund",
+            "funds.add_strand",
+            "funds.change_strand",
+            "funds.add_support",
+            "funds.change_support",
+            "funds.add_evaluation",
+            "funds.change_evaluation",
+            "funds.add_instrument",
+            "funds.change_instrument",
+        ),
+    ),
+    Role(ADMINISTRATORS, ("funds.*",)),
+)
