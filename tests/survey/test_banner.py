@@ -16,7 +16,7 @@ from observatoire.survey.banner import (
     banner,
     variance,
 )
-from observatoire.survey.tests import difference, domain_vs_rest
+from observatoire.survey.comparisons import difference, domain_vs_rest
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_bases_exclude_non_respondents(frame: pl.DataFrame, raked: Design) -> No
 
 def test_difference_with_the_rest_is_covariance_aware(raked: Design, table: pl.DataFrame) -> None:
     young = pl.col("age") == "18-34"
-    expected = domain_vs_rest(raked, "avis", young).filter(pl.col("level") == "inutile")
+    expected = domain_vs_rest(raked, "avis", young).table.filter(pl.col("label") == "avisinutile")
     cell = _cells(table, "avis", "inutile", "age").filter(pl.col("column_level") == "18-34")
     assert cell["rest_difference"].item() == pytest.approx(expected["estimate"].item(), rel=1e-10)
     assert cell["rest_difference_se"].item() == pytest.approx(expected["se"].item(), rel=1e-9)
@@ -154,10 +154,10 @@ def test_letters_name_the_columns_a_cell_is_above(raked: Design, table: pl.DataF
         for j, low in enumerate(levels):
             if i == j:
                 continue
-            contrast = difference(by_age, j, i)  # high − low
-            if contrast.estimate > 0 and contrast.p_value < 0.10:
+            contrast = difference(by_age, by_age.labels[j], by_age.labels[i])  # high − low
+            if contrast.estimate[0] > 0 and contrast.p_value[0] < 0.10:
                 letter = letters[low]
-                expected.append(letter if contrast.p_value < 0.05 else letter.lower())
+                expected.append(letter if contrast.p_value[0] < 0.05 else letter.lower())
         assert shown[high] == "".join(expected)
     assert shown["60+"] == "AB"
 

@@ -19,7 +19,7 @@ from observatoire.survey import (
     degrees_of_freedom,
     difference,
     domain_vs_rest,
-    independent_difference,
+    independent_differences,
     mean,
     quantile,
     total,
@@ -122,18 +122,19 @@ def test_by_order_labels_and_domain_contrasts() -> None:
     design = small("remove")
     by_stratum = mean(design, "y", by="s", covariance=True)
     assert by_stratum.labels == ["1:y", "2:y", "3:y"]
-    contrast = difference(by_stratum, 0, 1)
-    assert contrast.estimate == pytest.approx(by_stratum.estimate[1] - by_stratum.estimate[0])
-    assert contrast.se > 0 and 0 <= contrast.p_value <= 1
+    contrast = difference(by_stratum, "1:y", "2:y")
+    assert contrast.estimate[0] == pytest.approx(by_stratum.estimate[1] - by_stratum.estimate[0])
+    assert contrast.se[0] > 0 and 0 <= contrast.p_value[0] <= 1
     rest = domain_vs_rest(design, "y", pl.col("s") == 2)
     others = mean(design.subset(pl.col("s") != 2), "y").estimate[0]
-    assert rest["estimate"][0] == pytest.approx(by_stratum.estimate[1] - others)
+    assert rest.estimate[0] == pytest.approx(by_stratum.estimate[1] - others)
 
 
 def test_independent_waves_add_their_variances() -> None:
     first, second = mean(small("remove"), "y"), total(small("remove"), "y")
-    result = independent_difference(first, 0, second, 0)
-    assert result.se == pytest.approx(np.hypot(first.se[0], second.se[0]))
+    result = independent_differences({"first": first, "second": second})
+    assert result.se[0] == pytest.approx(np.hypot(first.se[0], second.se[0]))
+    assert result.df[0] == first.df + second.df
 
 
 def test_factor_levels_are_proportions_in_sorted_order() -> None:
@@ -215,16 +216,16 @@ def test_contrasts_match_r_svycontrast() -> None:
     design = Design.from_frame(frame, ids="dnum", weights="pw", fpc="fpc")
     # svycontrast(svyby(~api00, ~I(stype=="E"), dclus1, svymean, covmat=TRUE), c(-1, 1))
     rest = domain_vs_rest(design, "api00", pl.col("stype") == "E")
-    assert rest["estimate"][0] == pytest.approx(22.0475427350427, rel=1e-12)
-    assert rest["se"][0] == pytest.approx(13.6284507811508, rel=1e-12)
+    assert rest.estimate[0] == pytest.approx(22.0475427350427, rel=1e-12)
+    assert rest.se[0] == pytest.approx(13.6284507811508, rel=1e-12)
     # the same on as.svrepdesign(dclus1, type="JK1"): SE 14.2020146597963
     jackknife = domain_vs_rest(as_replicate(design, "JK1"), "api00", pl.col("stype") == "E")
-    assert jackknife["se"][0] == pytest.approx(14.2020146597963, rel=1e-12)
+    assert jackknife.se[0] == pytest.approx(14.2020146597963, rel=1e-12)
     # svycontrast(svyby(~api00, ~stype, dclus1, svymean, covmat=TRUE), c(-1, 1, 0))
     by_type = mean(design, "api00", by="stype", covariance=True)
-    contrast = difference(by_type, 0, 1)
-    assert contrast.estimate == pytest.approx(-30.296626984127, rel=1e-12)
-    assert contrast.se == pytest.approx(30.0276061918454, rel=1e-12)
+    contrast = difference(by_type, "E:api00", "H:api00")
+    assert contrast.estimate[0] == pytest.approx(-30.296626984127, rel=1e-12)
+    assert contrast.se[0] == pytest.approx(30.0276061918454, rel=1e-12)
 
 
 def test_categorical_and_enum_levels_follow_r_factor_order() -> None:

@@ -14,23 +14,26 @@ from observatoire.survey.calibration import (
     rake,
     trim,
 )
+from observatoire.survey.comparisons import (
+    Comparison,
+    contrast,
+    difference,
+    domain_vs_rest,
+    independent_differences,
+    pairwise,
+)
 from observatoire.survey.design import CalibrationAdjustment, Design
 from observatoire.survey.errors import SurveyError
 from observatoire.survey.estimators import Estimates, ciprop, mean, quantile, ratio, total, var
 from observatoire.survey.linearization import degrees_of_freedom, total_variance
 from observatoire.survey.pps import HR, ppsmat
 from observatoire.survey.replicates import ReplicateWeights, as_replicate, from_columns
-from observatoire.survey.tests import (
-    chisq,
-    difference,
-    domain_vs_rest,
-    independent_difference,
-    ttest,
-)
+from observatoire.survey.tests import chisq, ttest
 
 __all__ = [
     "HR",
     "CalibrationAdjustment",
+    "Comparison",
     "Design",
     "Estimates",
     "ReplicateWeights",
@@ -40,12 +43,14 @@ __all__ = [
     "calibration_diagnostics",
     "chisq",
     "ciprop",
+    "contrast",
     "degrees_of_freedom",
     "difference",
     "domain_vs_rest",
     "from_columns",
-    "independent_difference",
+    "independent_differences",
     "mean",
+    "pairwise",
     "poststratify",
     "ppsmat",
     "quantile",

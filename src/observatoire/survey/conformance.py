@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from observatoire.survey import estimators, replicates, tests
+from observatoire.survey import comparisons, estimators, replicates, tests
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 from observatoire.survey.pps import HR, PPS, ppsmat
@@ -104,24 +104,27 @@ def _pps(spec: Any, base: Path) -> PPS | None:
     raise SurveyError(f"unknown pps {spec!r}", field="design.pps")
 
 
-def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
-    """Run the case's estimation call; returns the quantities R reported."""
-    spec = case["estimate"]
-    statistic = spec["statistic"]
+def estimate(spec: dict[str, Any], design: Design, statistic: str) -> estimators.Estimates:
+    """The case's estimator call (`statistic` mean, total, var, ratio, quantile or ciprop)."""
     options = spec.get("options") or {}
     variables = spec.get("variables") or []
     by = spec.get("by") or None
     common = {"na_rm": bool(spec.get("na_rm", False)), "level": spec.get("level", 0.95)}
-    result: estimators.Estimates
     if statistic in ("mean", "total"):
         function = estimators.mean if statistic == "mean" else estimators.total
-        result = function(design, variables, by=by, deff=options.get("deff", False), **common)
-    elif statistic == "var":
-        result = estimators.var(design, variables, by=by, **common)
-    elif statistic == "ratio":
-        result = estimators.ratio(design, variables, spec["denominator"], by=by, **common)
-    elif statistic == "quantile":
-        result = estimators.quantile(
+        covariance = options.get("covariance")
+        deff = options.get("deff", False)
+        return function(design, variables, by=by, deff=deff, covariance=covariance, **common)
+    if statistic == "var":
+        return estimators.var(design, variables, by=by, **common)
+    if statistic == "ratio":
+        covariance = options.get("covariance")
+        denominator = spec["denominator"]
+        return estimators.ratio(
+            design, variables, denominator, by=by, covariance=covariance, **common
+        )
+    if statistic == "quantile":
+        return estimators.quantile(
             design,
             variables[0],
             spec["quantiles"],
@@ -130,31 +133,35 @@ def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
             interval_type=options.get("interval_type", "mean"),
             **common,
         )
-    elif statistic == "ciprop":
-        result = estimators.ciprop(
+    if statistic == "ciprop":
+        return estimators.ciprop(
             design,
             variables[0],
             options["equals"],
             method=options.get("method", "logit"),
             **common,
         )
-    elif statistic == "ttest":
-        test = tests.ttest(design, variables[0], by[0] if by else "", level=common["level"])
-        return {
-            "labels": ["difference in mean"],
-            "estimate": [test.estimate],
-            "se": [test.se],
-            "ci_low": [test.ci_low],
-            "ci_high": [test.ci_high],
-            "statistic": test.statistic,
-            "df": test.df,
-            "p_value": test.p_value,
-        }
-    elif statistic == "chisq":
-        chi = tests.chisq(design, variables[0], variables[1], statistic=options["statistic"])
-        return {"statistic": chi.statistic, "df": chi.df, "p_value": chi.p_value}
-    else:
-        raise SurveyError(f"unknown statistic {statistic!r}", field="estimate.statistic")
+    raise SurveyError(f"unknown statistic {statistic!r}", field="estimate.statistic")
+
+
+def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
+    """Run the case's estimation call; returns the quantities R reported."""
+    spec = case["estimate"]
+    statistic = spec["statistic"]
+    variables = spec.get("variables") or []
+    na_rm = bool(spec.get("na_rm", False))
+    level = spec.get("level", 0.95)
+    if statistic == "ttest":
+        by = (spec.get("by") or [None])[0]
+        return _compared(tests.ttest(design, variables[0], by, na_rm=na_rm, level=level))
+    if statistic == "chisq":
+        test = (spec.get("options") or {})["statistic"]
+        chi = tests.chisq(design, variables[0], variables[1], statistic=test, na_rm=na_rm)
+        return _compared(chi)
+    if statistic == "contrast":
+        base = estimate(spec, design, spec["of"])
+        return _compared(comparisons.contrast(base, spec["contrasts"], level=level))
+    result = estimate(spec, design, statistic)
     table = result.table
     out: dict[str, Any] = {
         "labels": result.labels,
@@ -173,6 +180,27 @@ def compute(case: dict[str, Any], design: Design) -> dict[str, Any]:
         "first10": w[:10].tolist(),
     }
     return out
+
+
+def _compared(result: comparisons.Comparison) -> dict[str, Any]:
+    """A comparison's numbers as R reports them: one statistic, df (an F's two) and p-value
+    for a single test, vectors for several contrasts."""
+    table = result.table
+    single = table.height == 1
+    df = [
+        value if denominator is None else [value, denominator]
+        for value, denominator in zip(table["df"], table["df_denominator"], strict=True)
+    ]
+    return {
+        "labels": result.labels,
+        "estimate": table["estimate"].to_list(),
+        "se": table["se"].to_list(),
+        "ci_low": table["ci_low"].to_list(),
+        "ci_high": table["ci_high"].to_list(),
+        "statistic": table["statistic"][0] if single else table["statistic"].to_list(),
+        "df": df[0] if single else df,
+        "p_value": table["p_value"][0] if single else table["p_value"].to_list(),
+    }
 
 
 def _mismatch(name: str, got: Any, want: Any, relative: float, absolute: float) -> str | None:

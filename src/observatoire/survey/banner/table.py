@@ -23,12 +23,12 @@ from observatoire.survey.banner.variance import (
     cell_variances,
     variance_route,
 )
+from observatoire.survey.comparisons import Correction, adjust_p_values
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 from observatoire.survey.linearization import degrees_of_freedom
 
 Kind = Literal["categorical", "scale", "numeric"]
-Correction = Literal["none", "bonferroni", "bh"]
 TOTAL = "Total"
 
 
@@ -320,22 +320,6 @@ def _banner_columns(
     return np.column_stack(indicators), pl.DataFrame(rows)
 
 
-def _adjust(p_values: np.ndarray, family: np.ndarray, method: Correction) -> np.ndarray:
-    """Multiple-comparison adjustment of p-values within each family (NaN = not tested)."""
-    adjusted = p_values.copy()
-    if method == "none":
-        return adjusted
-    for code in np.unique(family):
-        members = np.flatnonzero((family == code) & ~np.isnan(p_values))
-        if members.size == 0:
-            continue
-        if method == "bonferroni":
-            adjusted[members] = np.minimum(p_values[members] * members.size, 1.0)
-        else:
-            adjusted[members] = stats.false_discovery_control(p_values[members], method="bh")
-    return adjusted
-
-
 def _aggregates(
     atoms: AtomSums, indicators: np.ndarray, of: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -469,7 +453,7 @@ def _pair_letters(
     found: list[list[tuple[int, str]]] = [[] for _ in range(shape[0] * shape[1])]
     if len(pairs):
         r, a, b = (pairs[:, i].astype(np.int64) for i in range(3))
-        p = _adjust(
+        p = adjust_p_values(
             _p_value(pairs[:, 3], pairs[:, 4], df),
             r * (groups.max() + 2) + groups[a],
             settings.correction,
@@ -514,7 +498,9 @@ def _assemble(
     diff = estimate - rest_estimate
     p_rest = np.where(compared, _p_value(diff, rest_variance, df), np.nan)
     family = np.arange(n_rows)[:, None] * (groups.max() + 2) + groups[None, :]
-    p_rest = _adjust(p_rest.ravel(), family.ravel(), settings.correction).reshape(p_rest.shape)
+    p_rest = adjust_p_values(p_rest.ravel(), family.ravel(), settings.correction).reshape(
+        p_rest.shape
+    )
     vs_rest = _marker(p_rest, diff > 0, settings)
     letters_list = [letter or "" for letter in column_meta.get_column("column_letter").to_list()]
     letters = _pair_letters(pairs, groups, letters_list, estimate.shape, settings, df)

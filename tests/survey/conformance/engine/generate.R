@@ -592,3 +592,60 @@ for (policy in c("adjust", "average")) {
        stat_expected(r, paste0(1:4, ":HI_CHOL/RIAGENDR")))
 }
 options(survey.lonely.psu = "fail", survey.adjust.domain.lonely = FALSE)
+
+# ---------------------------------------------------------------------------------------------
+# Contrasts (svycontrast) keyed by the estimates' labels, intervals on the design's degrees of
+# freedom (confint(., df=degf(design))); t-tests and tests of independence with missing values.
+contrast_case <- function(id, description, r_call, data, spec, estimate, of, contrasts, r, df, ...) {
+  ci <- confint(r, df = df)
+  e <- estimate; e$statistic <- "contrast"; e$of <- of; e$contrasts <- contrasts
+  emit(id, description, r_call, data, spec, e,
+       list(labels = I(names(coef(r))), estimate = I(as.vector(coef(r))), se = I(as.vector(SE(r))),
+            ci_low = I(as.vector(ci[, 1])), ci_high = I(as.vector(ci[, 2]))), ...)
+}
+r <- svycontrast(svymean(~api00 + api99, dstrat), c(api00 = 1, api99 = -1))
+contrast_case("contrast_strat.change", "Change from api99 to api00 (one contrast, named 'contrast' as R).",
+              "svycontrast(svymean(~api00+api99, dstrat), c(api00=1, api99=-1))", "apistrat", strat,
+              est("mean", c("api00", "api99")), "mean", list(contrast = list(api00 = 1, api99 = -1)), r, degf(dstrat))
+b <- svyby(~api00, ~stype, dclus1, svymean, covmat = TRUE)
+r <- svycontrast(b, list(EvH = c(E = 1, H = -1), average = c(E = 1/3, H = 1/3, M = 1/3)))
+contrast_case("contrast_by_clus1.two", "Two contrasts of the means of api00 by stype (svyby with covmat=TRUE).",
+              "svycontrast(svyby(~api00, ~stype, dclus1, svymean, covmat=TRUE), list(EvH=c(E=1, H=-1), average=c(E=1/3, H=1/3, M=1/3)))",
+              "apiclus1", clus1, est("mean", "api00", by = "stype", options = list(covariance = TRUE)), "mean",
+              list(EvH = list(`E:api00` = 1, `H:api00` = -1), average = list(`E:api00` = 1/3, `H:api00` = 1/3, `M:api00` = 1/3)),
+              r, degf(dclus1))
+r <- svycontrast(svymean(~agecat, dnhanes), c(`agecat(19,39]` = 1, `agecat(0,19]` = -1))
+contrast_case("contrast_nhanes.agecat", "Difference between the shares of two age groups of NHANES (varying weights).",
+              "svycontrast(svymean(~agecat, dnhanes), c(`agecat(19,39]`=1, `agecat(0,19]`=-1))",
+              "nhanes", nhanes_spec, est("mean", "agecat"), "mean",
+              list(contrast = list(`agecat(19,39]` = 1, `agecat(0,19]` = -1)), r, degf(dnhanes))
+jkd <- as.svrepdesign(dclus1, type = "JK1")
+b <- svyby(~api00, ~sch.wide, jkd, svymean, covmat = TRUE)
+r <- svycontrast(b, c(Yes = 1, No = -1))
+contrast_case("contrast_jk1.by", "Difference of the means of api00 between sch.wide levels on the JK1 design (replicate covariance).",
+              "svycontrast(svyby(~api00, ~sch.wide, as.svrepdesign(dclus1, type='JK1'), svymean, covmat=TRUE), c(Yes=1, No=-1))",
+              "apiclus1", jk1, est("mean", "api00", by = "sch.wide", options = list(covariance = TRUE)), "mean",
+              list(contrast = list(`Yes:api00` = 1, `No:api00` = -1)), r, degf(jkd))
+
+ttest_expected <- function(t, label)
+  list(labels = I(label), estimate = I(unname(t$estimate)), se = I(unname(t$estimate / t$statistic)),
+       ci_low = I(unname(t$conf.int[1])), ci_high = I(unname(t$conf.int[2])), statistic = unname(t$statistic),
+       df = unname(t$parameter), p_value = t$p.value)
+t <- svyttest(acs.k3 ~ sch.wide, dclus1)
+emit("ttest_narm_clus1.ttest", "svyttest of acs.k3 (39 missing values, left out as svyglm does) by sch.wide.",
+     "svyttest(acs.k3~sch.wide, dclus1)", "apiclus1", clus1, est("ttest", "acs.k3", by = "sch.wide", na_rm = TRUE),
+     ttest_expected(t, "difference in mean"))
+t <- svyttest(HI_CHOL ~ RIAGENDR, dnhanes)
+emit("ttest_nhanes.ttest", "svyttest of HI_CHOL (missing values left out) between the sexes of NHANES.",
+     "svyttest(HI_CHOL~RIAGENDR, dnhanes)", "nhanes", nhanes_spec, est("ttest", "HI_CHOL", by = "RIAGENDR", na_rm = TRUE),
+     ttest_expected(t, "difference in mean"))
+t <- svyttest(enroll ~ 1, dstrat)
+emit("ttest_one_sample_strat.ttest", "One-sample svyttest of enroll against 0 (df = degf - 1).",
+     "svyttest(enroll~1, dstrat)", "apistrat", strat, est("ttest", "enroll"), ttest_expected(t, "mean"))
+for (s in c("F", "Chisq")) {
+  x <- svychisq(~HI_CHOL + agecat, dnhanes, statistic = s)
+  emit(paste0("chisq_nhanes_narm.", s), paste0("svychisq statistic ", s, " of HI_CHOL and agecat on NHANES (missing values left out, R's default na.rm=TRUE)."),
+       paste0("svychisq(~HI_CHOL+agecat, dnhanes, statistic='", s, "')"), "nhanes", nhanes_spec,
+       est("chisq", c("HI_CHOL", "agecat"), na_rm = TRUE, options = list(statistic = s)),
+       list(statistic = as.vector(x$statistic), df = I(unname(x$parameter)), p_value = as.vector(x$p.value)))
+}
