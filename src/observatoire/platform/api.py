@@ -24,7 +24,9 @@ from observatoire.errors import InputError
 api = NinjaAPI(
     title="Observatoire des partenariats — API",
     version="1",
-    description="Base des alliances : recherche à facettes, fiches, contributions. "
+    description="L'API de la plateforme : chaque application y a sa section (base des alliances : "
+    "recherche à facettes, fiches, contributions). Les écritures demandent un jeton d'API "
+    "(`Authorization: Bearer …`), émis dans l'administration. "
     "Données publiées sous Licence Ouverte 2.0.",
     urls_namespace="api",
     # No validator badge: it would ask a third-party host to validate the schema.
