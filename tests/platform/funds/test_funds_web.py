@@ -133,4 +133,4 @@ def test_the_fiche_shows_the_support_it_received(client: Client, content: Fund) 
 def test_english(client: Client, content: Fund) -> None:
     page = _text(client.get("/en/fonds/fonds-odd-17/"))
     assert "By form of support" in page and "Direct funding" in page
-    assert "€10,000 to €13,000" in page
+    assert "€10,000 to €13,000" in page and "67%" in page

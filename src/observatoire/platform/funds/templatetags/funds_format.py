@@ -56,7 +56,8 @@ def amount(value: Amount) -> str:
 def percent(value: float | None) -> str:
     if value is None:
         return "–"
-    return format_percent(value, format="0\u00a0%", locale=_locale())
+    pattern = "0%" if _locale() == "en_GB" else "0\u00a0%"
+    return format_percent(value, format=pattern, locale=_locale())
 
 
 @register.filter
