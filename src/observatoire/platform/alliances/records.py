@@ -6,22 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
+from observatoire.platform import plaindata
 from observatoire.platform.alliances import workflow
 from observatoire.platform.alliances.models import Alliance, Partner, State
 from observatoire.platform.alliances.search import indexing
 from observatoire.platform.alliances.validation import ROW_FIELDS, FicheData
-
-
-def unique_slug(base: str) -> str:
-    """A slug from `base` (at most 120 characters), suffixed -2, -3… until it is free."""
-    root = (slugify(base) or "alliance")[:110].strip("-")
-    slug, n = root, 1
-    while Alliance.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{root}-{n}"
-    return slug
 
 
 def existing(source: str, import_id: str) -> Alliance | None:
@@ -57,7 +47,7 @@ def save_fiche(
     created = alliance is None
     if alliance is None:
         alliance = Alliance(
-            slug=unique_slug(data.import_id or data.title),
+            slug=plaindata.unique_slug(Alliance, data.import_id or data.title, "alliance"),
             source_name=source,
             import_id=data.import_id,
             state=state,

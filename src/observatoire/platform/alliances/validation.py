@@ -15,6 +15,7 @@ from typing import Any
 
 from observatoire import vocabularies
 from observatoire.errors import InputError
+from observatoire.platform import plaindata
 from observatoire.platform.alliances import places
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
@@ -90,17 +91,8 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool, max_length: int
     return text
 
 
-def _list(data: Mapping[str, Any], name: str) -> list[Any]:
-    value = data.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list | tuple):
-        raise InputError("expected a list", field=name)
-    return list(value)
-
-
 def _codes(data: Mapping[str, Any], name: str, vocabulary: vocabularies.Vocabulary) -> list[str]:
-    codes = [str(c).strip() for c in _list(data, name)]
+    codes = [str(c).strip() for c in plaindata.list_field(data, name)]
     for code in codes:
         if code not in vocabulary:
             allowed = ", ".join(vocabulary.codes)
@@ -109,7 +101,7 @@ def _codes(data: Mapping[str, Any], name: str, vocabulary: vocabularies.Vocabula
 
 
 def _territories(data: Mapping[str, Any]) -> list[str]:
-    refs = [str(c).strip() for c in _list(data, "territories")]
+    refs = [str(c).strip() for c in plaindata.list_field(data, "territories")]
     if not refs:
         raise InputError("at least one INSEE code is required", field="territories")
     out = []
@@ -123,7 +115,7 @@ def _territories(data: Mapping[str, Any]) -> list[str]:
 
 def _partners(data: Mapping[str, Any]) -> list[PartnerData]:
     partners = []
-    for i, item in enumerate(_list(data, "partners"), start=1):
+    for i, item in enumerate(plaindata.list_field(data, "partners"), start=1):
         where = f"partners[{i}]"
         if not isinstance(item, Mapping):
             raise InputError("expected {name, actor_type, size, role}", field=where)
@@ -157,7 +149,7 @@ def _records(
     data: Mapping[str, Any], name: str, required: Sequence[str], optional: Sequence[str]
 ) -> list[dict[str, Any]]:
     out = []
-    for i, item in enumerate(_list(data, name), start=1):
+    for i, item in enumerate(plaindata.list_field(data, name), start=1):
         where = f"{name}[{i}]"
         if not isinstance(item, Mapping):
             raise InputError(f"expected a mapping with {', '.join(required)}", field=where)
@@ -185,21 +177,6 @@ def _date(data: Mapping[str, Any], name: str) -> datetime.date | None:
         raise InputError(f"{value!r} is not a date YYYY-MM-DD", field=name) from None
 
 
-def _months(data: Mapping[str, Any]) -> int:
-    value = data.get("update_frequency_months")
-    if value in (None, ""):
-        return 12
-    try:
-        months = int(str(value))
-    except ValueError:
-        raise InputError(
-            f"{value!r} is not a whole number", field="update_frequency_months"
-        ) from None
-    if not 1 <= months <= 120:
-        raise InputError("must be between 1 and 120 months", field="update_frequency_months")
-    return months
-
-
 def clean_fiche(data: Mapping[str, Any]) -> FicheData:
     """Validate one fiche given as plain data; raises InputError naming the bad field."""
     if not isinstance(data, Mapping):
@@ -225,18 +202,7 @@ def clean_fiche(data: Mapping[str, Any]) -> FicheData:
         results=_records(data, "results", ["label", "value"], ["note"]),
         sources=_records(data, "sources", ["title"], ["publisher", "date", "url", "locator"]),
         licence=_text(data, "licence", required=False, max_length=80) or "CC BY-SA 4.0",
-        update_frequency_months=_months(data),
+        update_frequency_months=plaindata.update_frequency(data),
         last_reviewed=_date(data, "last_reviewed"),
-        raw=_jsonable(dict(data)),
+        raw=plaindata.jsonable(dict(data)),
     )
-
-
-def _jsonable(value: Any) -> Any:
-    """The raw record as JSON-compatible data (YAML gives dates; JSON fields need strings)."""
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value

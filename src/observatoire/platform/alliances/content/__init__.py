@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
 from observatoire.errors import InputError
+from observatoire.platform import plaindata
 from observatoire.platform.alliances import records
 from observatoire.platform.alliances.models import State
 from observatoire.platform.alliances.validation import FicheData, clean_fiche
@@ -18,14 +18,7 @@ SEED_SOURCE = "seed"
 
 def read_seed(path: Path = SEED_FILE) -> list[FicheData]:
     """Validate every fiche of the YAML file; errors name the file, fiche (row) and field."""
-    try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read the seed fiches ({exc.strerror})", file=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML ({exc})", file=str(path)) from None
-    if not isinstance(items, list):
-        raise InputError("expected a YAML list of fiches", file=str(path))
+    items = plaindata.read_yaml_list(path, "seed fiches")
     fiches, seen = [], set()
     for number, item in enumerate(items, start=1):
         try:
