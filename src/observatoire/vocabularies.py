@@ -55,6 +55,10 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
+    def label(self, language: str = "fr") -> str:
+        """The name of the list itself, in the language."""
+        return self.en if language.startswith("en") else self.fr
+
     def choices(self, language: str = "fr") -> list[tuple[str, str]]:
         """(code, label) pairs, as Django's `choices` expects."""
         return [(t.code, t.label(language)) for t in self.terms]
@@ -247,6 +251,46 @@ FUNDING_INSTRUMENT_KINDS = _vocab(
     ("co-investissement", "Cercle de co-investissement", "Co-investment circle"),
 )
 
+# Whether an association employs staff: the seed's first fork between support schemes (the DLA
+# serves mainly employer associations, Guid'Asso all of them; seed L1804–L1813).
+ASSOCIATION_EMPLOYMENT = _vocab(
+    "association_employment",
+    "Associations employeuses ou non",
+    "Employer and non-employer associations",
+    ("employeuse", "Association employeuse", "Employer association"),
+    ("non-employeuse", "Association non employeuse", "Non-employer association"),
+)
+
+# Kinds of support structures named by the seed (L1795–L1834, L1342–L1344, L1452–L1454,
+# L2174–L2175); data·inclusion's `reseaux_porteurs` has no code for most of them.
+SUPPORT_STRUCTURE_TYPES = _vocab(
+    "support_structure_types",
+    "Types de structures d'accompagnement",
+    "Kinds of support structures",
+    ("catalyseur-territorial", "Catalyseur territorial", "Territorial catalyst"),
+    ("dla", "Dispositif local d'accompagnement (DLA)", "Local support scheme (DLA)"),
+    (
+        "cress",
+        "Chambre régionale de l'économie sociale et solidaire (CRESS)",
+        "Regional chamber of the social and solidarity economy (CRESS)",
+    ),
+    ("guidasso", "Guid'Asso", "Guid'Asso"),
+    ("centre-ressources", "Centre de ressources", "Resource centre"),
+    ("financeur-solidaire", "Financeur solidaire", "Solidarity financier"),
+    ("investisseur-institutionnel", "Investisseur institutionnel", "Institutional investor"),
+    ("incubateur", "Incubateur", "Incubator"),
+    ("mission-locale", "Mission locale", "Mission locale (youth employment)"),
+    (
+        "ptce",
+        "Pôle territorial de coopération économique (PTCE)",
+        "Territorial economic cooperation cluster (PTCE)",
+    ),
+    ("club-entreprises", "Club d'entreprises", "Business club"),
+    ("maison-associations", "Maison des associations", "Association centre"),
+    ("collectivite", "Service d'une collectivité", "Local authority department"),
+    ("autre", "Autre", "Other"),
+)
+
 ALL: tuple[Vocabulary, ...] = (
     IMPACTS,
     OBJECTIVES,
@@ -263,6 +307,8 @@ ALL: tuple[Vocabulary, ...] = (
     INNOVATION_KINDS,
     COMMUNE_SIZES,
     FUNDING_INSTRUMENT_KINDS,
+    ASSOCIATION_EMPLOYMENT,
+    SUPPORT_STRUCTURE_TYPES,
 )
 BY_NAME: dict[str, Vocabulary] = {v.name: v for v in ALL}
 

@@ -45,6 +45,9 @@ def _register() -> None:
     from observatoire.cli import accounts
 
     app.add_typer(accounts.app, name="accounts")
+    from observatoire.cli import support
+
+    app.add_typer(support.app, name="support")
     platform.register(app)
 
 

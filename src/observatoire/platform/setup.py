@@ -70,6 +70,14 @@ def _load_funds() -> None:
     load_content()
 
 
+def _load_support_directory() -> None:
+    from observatoire.platform.support import demo
+    from observatoire.platform.support.content import load_seed
+
+    load_seed()
+    demo.load()
+
+
 def _publish_demo_study() -> None:
     from observatoire.studies.demo import publish_demo
 
@@ -83,6 +91,10 @@ def steps() -> list[Step]:
         Step("Collecting static files", _collect_static),
         Step("Loading the base of alliances", _load_alliances),
         Step("Loading the funds and funding instruments", _load_funds),
+        Step(
+            "Loading the directory of support actors (and its fictitious demo structures)",
+            _load_support_directory,
+        ),
         Step("Generating and computing the demo study", _publish_demo_study),
     ]
 

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("comptes/", include("observatoire.platform.accounts.urls")),
     path("alliances/", include("observatoire.platform.alliances.urls")),
+    path("annuaire/", include("observatoire.platform.support.urls")),
     path("resultats/", include("observatoire.platform.results.urls")),
     path("fonds/", include("observatoire.platform.funds.urls")),
     path("", include("observatoire.platform.home.urls")),

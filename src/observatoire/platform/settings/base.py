@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "observatoire.platform.results",
     "observatoire.platform.alliances",
     "observatoire.platform.funds",
+    "observatoire.platform.support",
 ]
 
 MIDDLEWARE = [
