@@ -12,13 +12,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.errors import InputError
+from observatoire.platform import curation
 from observatoire.platform.alliances import workflow
 from observatoire.platform.alliances.models import Alliance, CurationEvent, Partner
 from observatoire.platform.alliances.search import indexing
 from observatoire.platform.alliances.validation import ROW_FIELDS, clean_fiche
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 
 class PartnerInline(admin.TabularInline):
@@ -26,37 +27,8 @@ class PartnerInline(admin.TabularInline):
     extra = 1
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(curation.HistoryInline):
     model = CurationEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("at", "actor", "action", "from_state", "to_state", "note")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-def _transition(action: str, label: StrOrPromise) -> Any:
-    @admin.action(description=label, permissions=["publish"])
-    def run(modeladmin: AllianceAdmin, request: HttpRequest, queryset: QuerySet[Alliance]) -> None:
-        done = 0
-        for alliance in queryset:
-            try:
-                workflow.apply(alliance, action, request.user)
-                done += 1
-            except InputError as exc:
-                modeladmin.message_user(
-                    request,
-                    gettext("%(fiche)s : %(error)s") % {"fiche": alliance, "error": exc},
-                    messages.WARNING,
-                )
-        modeladmin.message_user(
-            request,
-            gettext("%(count)s fiche(s) : %(action)s.") % {"count": done, "action": label.lower()},
-        )
-
-    run.__name__ = f"action_{action}"
-    return run
 
 
 class AllianceAdminForm(forms.ModelForm):
@@ -97,9 +69,9 @@ class AllianceAdmin(admin.ModelAdmin):
     )
     inlines = (PartnerInline, HistoryInline)
     actions = (
-        _transition("publish", _("Publier")),
-        _transition("reject", _("Renvoyer en brouillon")),
-        _transition("archive", _("Archiver")),
+        curation.admin_action(workflow.apply, "publish", _("Publier")),
+        curation.admin_action(workflow.apply, "reject", _("Renvoyer en brouillon")),
+        curation.admin_action(workflow.apply, "archive", _("Archiver")),
         "merge_into_oldest",
     )
 

@@ -1,89 +1,37 @@
-"""Curation: who may edit a fiche, the state transitions and the history they leave.
+"""Curation of fiches: who may see and edit one, the history that transitions leave, and merging.
 
-draft → in review → published → archived; curators can also send a fiche back to draft,
-publish a draft directly, restore an archived fiche and merge a duplicate into another fiche.
+States, transitions and rights are the platform's (`platform.curation`): draft → in review →
+published → archived; curators can also merge a duplicate into another fiche.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from observatoire.errors import InputError
+from observatoire.platform import curation
 from observatoire.platform.accounts.models import User as AccountUser
 from observatoire.platform.alliances.models import Alliance, CurationEvent, State
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 PUBLISH = "alliances.publish_alliance"
 MERGE = "alliances.merge_alliance"
 ADD = "alliances.add_alliance"
+POLICY = curation.Policy(publish=PUBLISH, add=ADD, what="fiche")
 
 User = AccountUser | AnonymousUser
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: StrOrPromise  # translated when the page is rendered
-    sources: tuple[str, ...]
-    target: str
-    curator_only: bool
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("submit", _("Soumettre à la relecture"), (State.DRAFT,), State.REVIEW, False),
-        Transition("publish", _("Publier"), (State.DRAFT, State.REVIEW), State.PUBLISHED, True),
-        Transition("reject", _("Renvoyer en brouillon"), (State.REVIEW,), State.DRAFT, True),
-        Transition("archive", _("Archiver"), (State.PUBLISHED,), State.ARCHIVED, True),
-        Transition("restore", _("Remettre en brouillon"), (State.ARCHIVED,), State.DRAFT, True),
-    )
-}
-
-
-def is_curator(user: User) -> bool:
-    return bool(user.is_authenticated and user.has_perm(PUBLISH))
-
-
-def can_contribute(user: User) -> bool:
-    return bool(user.is_authenticated and user.has_perm(ADD))
-
-
-def _owns(user: User, alliance: Alliance) -> bool:
-    return bool(user.is_authenticated and alliance.owner_id == user.pk)
+is_curator = POLICY.is_curator
+can_contribute = POLICY.can_contribute
+can_edit = POLICY.can_edit
+allowed = POLICY.allowed
 
 
 def can_view(user: User, alliance: Alliance) -> bool:
     """Published real fiches are public; anything else only for its owner and curators."""
     if alliance.state == State.PUBLISHED and not alliance.is_synthetic:
         return True
-    return is_curator(user) or _owns(user, alliance)
-
-
-def can_edit(user: User, alliance: Alliance) -> bool:
-    """Curators edit any fiche; a contributor edits only their own drafts."""
-    if is_curator(user):
-        return True
-    return _owns(user, alliance) and alliance.state == State.DRAFT and can_contribute(user)
-
-
-def allowed(user: User, alliance: Alliance) -> list[Transition]:
-    """The transitions `user` may apply to `alliance` now."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if alliance.state in t.sources
-        and (is_curator(user) if t.curator_only else can_edit(user, alliance))
-    ]
+    return is_curator(user) or POLICY.owns(user, alliance)
 
 
 def record(alliance: Alliance, user: User | None, action: str, note: str = "") -> CurationEvent:
@@ -101,18 +49,7 @@ def record(alliance: Alliance, user: User | None, action: str, note: str = "") -
 @transaction.atomic
 def apply(alliance: Alliance, action: str, user: User, note: str = "") -> Alliance:
     """Apply the transition named `action`; raises InputError or PermissionDenied."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise InputError(f"unknown action (allowed: {', '.join(TRANSITIONS)})", field="action")
-    if alliance.state not in transition.sources:
-        raise InputError(f"cannot {action} a fiche in state {alliance.state!r}", field="action")
-    if transition not in allowed(user, alliance):
-        raise PermissionDenied(f"{action} is not allowed for this user")
-    previous = alliance.state
-    alliance.state = transition.target
-    if transition.target == State.PUBLISHED and alliance.published_at is None:
-        alliance.published_at = timezone.now()
-    alliance.save(update_fields=["state", "published_at", "updated_at"])
+    previous = POLICY.change_state(alliance, action, user)
     CurationEvent.objects.create(
         alliance=alliance,
         actor=user if user.is_authenticated else None,
