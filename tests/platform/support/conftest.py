@@ -26,3 +26,46 @@ def make_structure(db: None) -> Callable[..., Any]:
 def directory(make_structure: Callable[..., Any]) -> dict[str, Any]:
     """The small directory of support_samples, published, keyed by import id."""
     return {data["import_id"]: make_structure(data) for data in DIRECTORY}
+
+
+def _user(name: str, group: str | None, **flags: Any) -> Any:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(name, password="motdepasse-solide-1", **flags)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def contributor(db: None) -> Any:
+    from observatoire.platform.support.roles import CONTRIBUTORS
+
+    return _user("camille", CONTRIBUTORS)
+
+
+@pytest.fixture
+def other_contributor(db: None) -> Any:
+    from observatoire.platform.support.roles import CONTRIBUTORS
+
+    return _user("dominique", CONTRIBUTORS)
+
+
+@pytest.fixture
+def curator(db: None) -> Any:
+    from observatoire.platform.support.roles import CURATORS
+
+    return _user("claude", CURATORS, is_staff=True)
+
+
+@pytest.fixture
+def bearer() -> Callable[[Any], dict[str, str]]:
+    """Headers carrying a new API token of the user."""
+    from observatoire.platform.accounts import tokens
+
+    def headers(user: Any) -> dict[str, str]:
+        _, key = tokens.issue(user)
+        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    return headers

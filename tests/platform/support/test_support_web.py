@@ -25,8 +25,8 @@ def test_search_by_commune_need_and_actor_type(client: Client, directory: Any) -
     assert "qui couvrent Charenton-le-Pont" in html
     # Facet counts keep the other filters: 3 structures offer engineering to associations here.
     assert (
-        'name="need" value="ingenierie" checked> Apport en ingénierie <span class="count">(3)'
-        in html
+        'value="ingenierie" checked data-submit-on-change> Apport en ingénierie '
+        '<span class="count">(3)' in html
     )
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("carte/", views.coverage_map, name="map"),
     path("export/<str:name>", views.export, name="export"),
     path("<slug:slug>/", views.structure_detail, name="structure"),
+    path("<slug:slug>/curation/", views.structure_transition, name="transition"),
 ]

@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_POST
 
 from observatoire import vocabularies
 from observatoire.errors import InputError
@@ -22,9 +26,10 @@ from observatoire.platform.support import (
     gaps,
     orientation,
     rules,
+    workflow,
     zones,
 )
-from observatoire.platform.support.models import State, Structure
+from observatoire.platform.support.models import Structure
 
 
 def _language() -> str:
@@ -86,22 +91,42 @@ def directory_list(request: HttpRequest) -> HttpResponse:
 
 def structure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     structure = get_object_or_404(Structure.objects.prefetch_related("services"), slug=slug)
-    if structure.state != State.PUBLISHED:
-        raise Http404("no such structure")
+    user = request.user
+    if not workflow.can_view(user, structure):
+        raise Http404("no such structure")  # a private structure answers like a missing one
+    curating = workflow.is_curator(user) or workflow.can_edit(user, structure)
     services = [
         {"service": s, "zones": [(z, zones.label(z)) for z in s.zones]}
         for s in structure.services.all()
     ]
-    commune = zones.label(structure.commune) if structure.commune else ""
     return render(
         request,
         "support/detail.html",
         {
             "structure": structure,
             "services": services,
-            "commune": commune,
+            "commune": zones.label(structure.commune) if structure.commune else "",
+            "transitions": workflow.allowed(user, structure),
+            "history": structure.history.select_related("actor")[:20] if curating else [],
         },
     )
+
+
+@login_required
+@require_POST
+def structure_transition(request: HttpRequest, slug: str) -> HttpResponse:
+    structure = get_object_or_404(Structure, slug=slug)
+    if not workflow.can_view(request.user, structure):
+        raise Http404("no such structure")
+    try:
+        workflow.apply(structure, request.POST.get("action", ""), request.user)
+    except (InputError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, gettext("Structure : %(state)s.") % {"state": structure.get_state_display()}
+        )
+    return redirect(structure)
 
 
 def orientation_page(request: HttpRequest) -> HttpResponse:
