@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -201,6 +203,48 @@ def test_twelve_regional_fact_sheets_say_they_are_synthetic(published: RunReport
     html = (published.out / "regions" / "52.html").read_text("utf-8")
     assert "Pays de la Loire" in html and "Répondants synthétiques" in html
     assert "Top 3 des fragilités du territoire" in html
+
+
+def _overflowing_cells(html: Path) -> list[tuple[str, float]]:
+    """(text, mm) of every piece of text that runs past its table cell once laid out for print."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    def texts(box: Any) -> Iterator[Any]:
+        if isinstance(box, boxes.TextBox):
+            yield box
+        for child in getattr(box, "children", []):
+            yield from texts(child)
+
+    def cells(box: Any) -> Iterator[Any]:
+        if isinstance(box, boxes.TableCellBox):
+            yield box
+        for child in getattr(box, "children", []):
+            yield from cells(child)
+
+    document = HTML(filename=html, base_url=str(html.parent.parent)).render()
+    found = []
+    for page in document.pages:
+        for cell in cells(page._page_box):
+            right = cell.position_x + cell.border_width() - cell.padding_right
+            found += [
+                (text.text, round((text.position_x + text.width - right) * 25.4 / 96, 1))
+                for text in texts(cell)
+                if text.position_x + text.width > right + 0.5
+            ]
+    return found
+
+
+def test_each_fact_sheet_is_one_a4_sheet_recto_verso_and_no_figure_overflows(
+    published: RunReport,
+) -> None:
+    for html in sorted((published.out / "regions").glob("*.html")):
+        pdf = PdfReader(html.with_suffix(".pdf"))
+        assert len(pdf.pages) == 2, html.name
+        assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in pdf.pages} == {
+            (595, 842)
+        }
+        assert _overflowing_cells(html) == [], html.name
 
 
 def test_charts_reports_and_tables_are_written(published: RunReport) -> None:

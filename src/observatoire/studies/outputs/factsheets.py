@@ -19,6 +19,7 @@ from observatoire.studies.outputs.report import document_context
 from observatoire.studies.spec.model import Question
 
 TOP = 3
+HALF_WIDTH_ROWS = 8  # longer tables take the whole width of the page
 
 
 def write_factsheets(publication: Publication, out: Path) -> list[Path]:
@@ -45,7 +46,7 @@ def sheet_context(findings: Findings, code: str, name: str) -> dict[str, Any]:
         "adults": formats.millions(weight) if weight else "–",
         "top": [_top(findings, q, code) for q in questions if q.type == "scale" and q.items],
         "confidence": formats.percent(study.confidence),
-        "sections": [_section(findings, q, code) for q in questions],
+        "blocks": _blocks([_section(findings, q, code) for q in questions]),
         "footer": f"{study.title} {wave.year} — fiche {name}"
         + (" — répondants synthétiques (démonstration)" if study.synthetic else ""),
     }
@@ -89,4 +90,15 @@ def _section(findings: Findings, q: Question, code: str) -> dict[str, Any]:
                 "group": indicator == Indicator.GROUP and not q.items,
             }
         )  # fmt: skip
-    return {"q": q, "rows": rows, "unit": "moyenne /10" if q.type == "scale" else "%"}
+    return {"q": q, "rows": rows, "full": len(rows) > HALF_WIDTH_ROWS}
+
+
+def _blocks(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive sections grouped by width: long tables across the page, the others in two
+    columns that fill one another's gaps (so that the sheet fits one A4 sheet, both sides)."""
+    blocks: list[dict[str, Any]] = []
+    for section in sections:
+        if not blocks or blocks[-1]["full"] != section["full"]:
+            blocks.append({"full": section["full"], "sections": []})
+        blocks[-1]["sections"].append(section)
+    return blocks
