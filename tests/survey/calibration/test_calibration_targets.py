@@ -144,3 +144,27 @@ def test_crossing_codes_keeps_every_combination(rows: int, sizes: list[int]) -> 
     for j, part in enumerate(parts):
         np.testing.assert_array_equal(combos[codes, j], part)
     assert len(combos) == len(np.unique(codes)) == len({tuple(r) for r in np.column_stack(parts)})
+
+
+def test_r_contrast_named_totals_equal_the_full_form(people: Design) -> None:
+    total = sum(SEX.values())
+    full = calibrate(people, {"(Intercept)": total, "sex": SEX, "age": AGE})
+    r_form = calibrate(
+        people,
+        {"(Intercept)": total, "sexH": SEX["H"], "age35-64": AGE["35-64"], "age65+": AGE["65+"]},
+    )
+    np.testing.assert_allclose(r_form.weights, full.weights, rtol=1e-12)
+    every_level = calibrate(people, {"sexF": SEX["F"], "sexH": SEX["H"]})
+    by_mapping = calibrate(people, {"sex": SEX})
+    np.testing.assert_allclose(every_level.weights, by_mapping.weights, rtol=1e-12)
+
+
+def test_r_contrast_named_totals_that_cannot_work(people: Design) -> None:
+    with pytest.raises(SurveyError, match=r"leave out 2 levels of age \(18-34, 35-64\)"):
+        calibrate(people, {"(Intercept)": 51.9e6, "age65+": 13.9e6})
+    with pytest.raises(SurveyError, match=r"level F of sex is implied by the population size"):
+        calibrate(people, {"sexH": 25.0e6})
+    with pytest.raises(SurveyError, match="level F would get a negative total"):
+        calibrate(people, {"(Intercept)": 20e6, "sexH": 25.0e6})
+    with pytest.raises(SurveyError, match="calibration total sexX: no such column"):
+        calibrate(people, {"(Intercept)": 51.9e6, "sexX": 25.0e6})

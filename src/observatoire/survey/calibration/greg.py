@@ -33,6 +33,7 @@ from observatoire.survey.calibration.targets import (
     MarginsLike,
     check_margins_agree,
     code_margin,
+    level_key,
     normalise_margins,
 )
 from observatoire.survey.design import Design
@@ -135,7 +136,10 @@ def calibrate(
     """Calibrate `design` to population totals (R's ``calibrate``).
 
     `totals` maps ``"(Intercept)"`` to the population size, a numeric column to its population
-    total, and a categorical column (or a tuple of crossed columns) to ``{category: count}``;
+    total, and a categorical column (or a tuple of crossed columns) to ``{category: count}``,
+    or, as R's ``calibrate(design, ~stype + api99, c(`(Intercept)`=6194, stypeH=755,
+    stypeM=1018, api99=3914069))``, each level but one under its R name ``<column><level>``,
+    the level left out (R's reference level) getting the rest of the population;
     `margins` may hold the categorical margins instead, in any shape `rake` accepts. `method` is
     the distance (``linear``, ``raking`` or ``logit``); `bounds` (L, U) bound g = new / old
     weight (required by ``logit``). Convergence is R's criterion, |misfit| / (1 + |target|) <
@@ -230,23 +234,31 @@ def _auxiliaries(
     design: Design, base: np.ndarray, totals: Mapping[Any, Any], margins: MarginsLike | None
 ) -> Auxiliaries:
     intercept: float | None = None
+    if INTERCEPT in totals:
+        intercept = _total(INTERCEPT, totals[INTERCEPT])
+        if intercept <= 0:
+            raise SurveyError(
+                f"the population size {INTERCEPT} must be positive, not {intercept:g}"
+            )
     numeric: list[tuple[str, float]] = []
     categorical: list[Margin] = []
+    contrast_named: dict[str, dict[str, float]] = {}
     for key, value in totals.items():
         if key == INTERCEPT:
-            intercept = _total(INTERCEPT, value)
-            if intercept <= 0:
-                raise SurveyError(
-                    f"the population size {INTERCEPT} must be positive, not {intercept:g}"
-                )
-        elif isinstance(value, Mapping | pl.DataFrame):
+            continue
+        if isinstance(value, Mapping | pl.DataFrame):
             categorical.append(Margin.of(key, value))
-        elif isinstance(key, str):
-            numeric.append((key, _total(key, value)))
-        else:
+        elif not isinstance(key, str):
             raise SurveyError(f"calibration total {key!r}: expected a column name")
+        elif key not in design.data.columns and (named := _contrast_name(design.data, key)):
+            contrast_named.setdefault(named[0], {})[named[1]] = _total(key, value)
+        else:
+            numeric.append((key, _total(key, value)))
     if margins is not None:
         categorical.extend(normalise_margins(margins))
+    for column, given in contrast_named.items():
+        reference = intercept if intercept is not None else _first_total(categorical)
+        categorical.append(_implied_margin(design.data, column, given, reference))
     names = [m.name for m in categorical] + [name for name, _ in numeric]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -285,6 +297,69 @@ def _auxiliaries(
         numeric=tuple(numeric),
         intercept=intercept,
     )
+
+
+_FACTOR_DTYPES = (pl.String, pl.Categorical, pl.Enum, pl.Boolean)
+
+
+def _levels(data: pl.DataFrame, column: str) -> list[str]:
+    """A factor-like column's levels as calibration targets name them (`level_key`)."""
+    series = data.get_column(column).drop_nulls()
+    if isinstance(series.dtype, pl.Categorical | pl.Enum):
+        series = series.cast(pl.String)
+    return sorted({level_key(value) for value in series.unique().to_list()})
+
+
+def _contrast_name(data: pl.DataFrame, key: str) -> tuple[str, str] | None:
+    """R's model.matrix name of a factor level, `<column><level>` (`stypeH`, `sch.wideYes`,
+    `awardsTRUE`), split into column and level; the longest column name that fits wins."""
+    found = None
+    for column in data.columns:
+        dtype = data.schema[column]
+        factor = isinstance(dtype, _FACTOR_DTYPES) or dtype.is_integer()
+        if not factor or not key.startswith(column) or len(key) == len(column):
+            continue
+        level = key[len(column) :]
+        level = level.lower() if level in ("TRUE", "FALSE") else level
+        if level in _levels(data, column) and (found is None or len(column) > len(found[0])):
+            found = (column, level)
+    return found
+
+
+def _first_total(margins: list[Margin]) -> float | None:
+    return margins[0].total if margins else None
+
+
+def _implied_margin(
+    data: pl.DataFrame, column: str, given: dict[str, float], reference: float | None
+) -> Margin:
+    """A margin from R's contrast-named totals (`stypeH`, `stypeM`): the level left out (R's
+    reference level) gets the rest of the population, `reference` (the intercept)."""
+    missing = [level for level in _levels(data, column) if level not in given]
+    if not missing:
+        return Margin.of(column, given)
+    named = ", ".join(f"{column}{level}" for level in given)
+    if len(missing) > 1:
+        raise SurveyError(
+            f"calibration totals {named} leave out {len(missing)} levels of {column} "
+            f"({', '.join(missing)}): give every level but one, whose total is implied by "
+            f"{INTERCEPT} (R's reference level)",
+            column=column,
+        )
+    if reference is None:
+        raise SurveyError(
+            f"calibration totals {named}: the level {missing[0]} of {column} is implied by the "
+            f"population size; give {INTERCEPT} (as R's model) or a total for every level",
+            column=column,
+        )
+    implied = reference - math.fsum(given.values())
+    if implied < 0:
+        raise SurveyError(
+            f"calibration totals {named} sum to {math.fsum(given.values()):.10g}, more than the "
+            f"population size {reference:.10g}: level {missing[0]} would get a negative total",
+            column=column,
+        )
+    return Margin.of(column, {**given, missing[0]: implied})
 
 
 def _dummy(codes: np.ndarray, category: int, column: np.ndarray) -> None:

@@ -649,3 +649,30 @@ for (s in c("F", "Chisq")) {
        est("chisq", c("HI_CHOL", "agecat"), na_rm = TRUE, options = list(statistic = s)),
        list(statistic = as.vector(x$statistic), df = I(unname(x$parameter)), p_value = as.vector(x$p.value)))
 }
+
+# ---------------------------------------------------------------------------------------------
+# Calibration totals in R's form: each level but one named <column><level>, the reference level
+# implied by the intercept (the case's "totals" are R's population vector as written).
+rform <- list(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069)
+r <- svymean(~api00 + enroll, calibrate(dstrat, ~stype + api99, unlist(rform)))
+emit("calibrate_rform_strat.mean", "Means after calibrate(dstrat, ~stype+api99) with R's contrast-named totals.",
+     "svymean(~api00+enroll, calibrate(dstrat, ~stype+api99, c(`(Intercept)`=6194, stypeH=755, stypeM=1018, api99=3914069)))",
+     "apistrat", strat, est("mean", c("api00", "enroll")), stat_expected(r),
+     calibration = list(method = "linear", totals = rform))
+rform <- list(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, sch.wideYes = 5122)
+cal <- calibrate(dclus1, ~stype + sch.wide, unlist(rform), calfun = "raking", bounds = c(0.5, 3))
+r <- svytotal(~enroll + api00, cal)
+emit("calibrate_rform_clus1.raking", "Totals after bounded raking calibration of the cluster design to R's contrast-named totals.",
+     "svytotal(~enroll+api00, calibrate(dclus1, ~stype+sch.wide, c(`(Intercept)`=6194, stypeH=755, stypeM=1018, sch.wideYes=5122), calfun='raking', bounds=c(0.5, 3)))",
+     "apiclus1", clus1, est("total", c("enroll", "api00")), stat_expected(r),
+     calibration = list(method = "raking", totals = rform, bounds = I(c(0.5, 3))))
+nh_total <- round(sum(weights(dnhanes)))
+nh_age <- round(svytotal(~agecat, dnhanes)[-1] * c(1.05, 0.97, 1.02))
+rform <- c(list(`(Intercept)` = nh_total), setNames(as.list(unname(nh_age)), paste0("agecat", levels(nhanes$agecat)[-1])))
+cal <- calibrate(dnhanes, ~agecat, unlist(rform), calfun = "logit", bounds = c(0.7, 1.5))
+r <- svyby(~HI_CHOL, ~RIAGENDR, cal, svymean, na.rm = TRUE)
+emit("calibrate_rform_nhanes.logit", "Means of HI_CHOL by sex after logit calibration of NHANES to R's contrast-named age totals.",
+     "svyby(~HI_CHOL, ~RIAGENDR, calibrate(dnhanes, ~agecat, pop, calfun='logit', bounds=c(0.7, 1.5)), svymean, na.rm=TRUE)",
+     "nhanes", nhanes_spec, est("mean", "HI_CHOL", by = "RIAGENDR", na_rm = TRUE),
+     stat_expected(r, c("1:HI_CHOL", "2:HI_CHOL")),
+     calibration = list(method = "logit", totals = rform, bounds = I(c(0.7, 1.5))))
