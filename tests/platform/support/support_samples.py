@@ -89,3 +89,12 @@ DIRECTORY = (
     FUNDER_IDF,
     INCUBATOR_PEMB,
 )
+
+
+def load_funds() -> None:
+    """The funds app's shipped content (its funds point at seed fiches of the alliances)."""
+    from observatoire.platform.alliances.content import load_seed
+    from observatoire.platform.funds.content import load_content
+
+    load_seed()
+    load_content()

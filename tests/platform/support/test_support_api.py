@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from support_samples import DLA_94
+from support_samples import DLA_94, load_funds
 
 from observatoire.platform.support.models import State, Structure
 
@@ -188,3 +188,15 @@ def test_bad_bodies_answer_422_naming_the_field(
     detail = _post(client, "/api/structures", {**PROPOSAL, **change}, bearer(contributor), 422)
     assert named in json.dumps(detail, ensure_ascii=False)
     assert not Structure.objects.exists()
+
+
+def test_orientation_proposes_the_funding_instruments_of_the_funds(
+    client: Client, directory: Any
+) -> None:
+    load_funds()
+    url = "/api/orientation?actor_type=associations&commune=94018&employment=employeuse"
+    assert _get(client, url)["instruments"] == []  # no need stated: a first orientation first
+    found = {m["name"]: m for m in _get(client, url + "&need=ingenierie")["instruments"]}
+    assert found["Fonds ODD 17"]["status"] == "to-check"
+    assert "Apporte : Apport en ingénierie" in found["Fonds ODD 17"]["reasons"]
+    assert found["Fonds ODD 17"]["to_check"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from support_samples import load_funds
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,15 @@ def test_english(client: Client, directory: Any) -> None:
     )
     assert "Your association has employees" in html
     assert "Meets your need: Engineering support" in html
+
+
+def test_orientation_page_lists_funding_for_a_stated_need(client: Client, directory: Any) -> None:
+    load_funds()
+    html = _page(
+        client,
+        "/annuaire/la-bonne-porte/?actor_type=associations&employment=employeuse&commune=94018"
+        "&need=financement-direct",
+    )
+    assert "Des financements à regarder" in html and "Fonds ODD 17" in html
+    html = _page(client, "/annuaire/la-bonne-porte/?actor_type=associations&commune=94018")
+    assert "Des financements à regarder" not in html

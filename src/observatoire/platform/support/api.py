@@ -259,6 +259,18 @@ class RuleOut(Schema):
     weight: int
 
 
+class InstrumentOut(Schema):
+    slug: str
+    name: str
+    operator: str
+    kinds: list[str]
+    status: str = Field(description="eligible, or to-check when a condition needs checking.")
+    reasons: list[str]
+    to_check: list[str]
+    page: str
+    url: str
+
+
 class OrientationOut(Schema):
     commune: ZoneOut
     day: str
@@ -267,6 +279,9 @@ class OrientationOut(Schema):
     notice: str | None = None
     doors: list[DoorOut]
     rules_applied: list[RuleOut]
+    instruments: list[InstrumentOut] = Field(
+        description="Funding instruments that fit the stated needs (none without a need)."
+    )
 
 
 @router.get("/orientation", response={200: OrientationOut, 422: ErrorOut})
@@ -278,18 +293,16 @@ def orient(request: HttpRequest, query: Query[OrientationQuery]) -> Any:
 
 
 def _orientation(query: OrientationQuery) -> dict[str, Any]:
-    result = orientation.orient(
-        orientation.clean_query(
-            actor_type=query.actor_type,
-            commune=query.commune,
-            needs=query.need,
-            stage=query.stage,
-            employment=query.employment,
-            size=query.size,
-            objective=query.objective,
-        ),
-        limit=query.limit,
+    cleaned = orientation.clean_query(
+        actor_type=query.actor_type,
+        commune=query.commune,
+        needs=query.need,
+        stage=query.stage,
+        employment=query.employment,
+        size=query.size,
+        objective=query.objective,
     )
+    result = orientation.orient(cleaned, limit=query.limit)
     services = {
         s.pk: s for s in Service.objects.filter(pk__in=[d.service_id for d in result.suggestions])
     }
@@ -327,6 +340,7 @@ def _orientation(query: OrientationQuery) -> dict[str, Any]:
             }
             for r in result.rules_applied
         ],
+        "instruments": [vars(m) for m in orientation.funding(cleaned)],
     }
 
 

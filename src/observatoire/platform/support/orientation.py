@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from observatoire import territory, vocabularies
 from observatoire.errors import InputError
+from observatoire.platform.funds.instruments import InstrumentMatch, eligible
 from observatoire.platform.support import proximity, rules, zones
 from observatoire.platform.support.models import Service, State
 from observatoire.platform.support.validation import codes
@@ -341,3 +342,12 @@ def orient(
         rules_applied=applied,
         eligible=len(candidates),
     )
+
+
+def funding(query: Query) -> list[InstrumentMatch]:
+    """The funding instruments of the funds app that fit the person and their stated needs
+    (eligible first, then those with a condition to check); none when no need is stated, since a
+    first orientation comes before money."""
+    if not query.needs:
+        return []
+    return eligible(query.actor_type, stage=query.stage, need=query.needs, territory=query.commune)

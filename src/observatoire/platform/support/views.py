@@ -131,7 +131,7 @@ def structure_transition(request: HttpRequest, slug: str) -> HttpResponse:
 
 def orientation_page(request: HttpRequest) -> HttpResponse:
     query = request.GET
-    result, errors = None, {}
+    result, errors, funding = None, {}, []
     asked = "actor_type" in query or "commune" in query
     if asked:
         try:
@@ -145,11 +145,13 @@ def orientation_page(request: HttpRequest) -> HttpResponse:
                 objective=query.get("objective", ""),
             )
             result = orientation.orient(cleaned)
+            funding = orientation.funding(cleaned)
             gaps.record(result)
         except orientation.InvalidQuery as exc:
             errors = exc.errors
     context = {
         "result": result,
+        "funding": funding,
         "errors": errors,
         "asked": asked,
         "rules": rules.rules(),
