@@ -190,7 +190,8 @@ def published(settings, tmp_path: Path) -> Path:
     folder.mkdir()
     row: dict[str, Any] = {
         "study": STUDY, "question": "Q1", "indicator": "share", "category": "dynamique",
-        "profile": None, "profile_level": None, "position": 1, "se": 0.01, "n": 2400,
+        "profile": None, "profile_level": None, "population": "citoyens", "versus": None,
+        "position": 1, "se": 0.01, "n": 2400,
         "flag": None, "question_label": "Santé du territoire", "category_label": "Dynamique",
     }  # fmt: skip
     rows = [

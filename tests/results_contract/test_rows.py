@@ -25,14 +25,16 @@ from observatoire.results_contract import (
     change,
     check_results,
     read_published,
+    versus_population,
     versus_rest,
 )
 
 
 def _row(**values: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "study": "s", "wave": "2022", "question": "Q1", "indicator": "share",
-        "category": "dynamique", "territory": NATIONAL, "profile": None, "profile_level": None,
+        "study": "s", "wave": "2022", "population": "citoyens", "question": "Q1",
+        "indicator": "share", "category": "dynamique", "territory": NATIONAL, "profile": None,
+        "profile_level": None, "versus": None,
         "position": 1, "estimate": 0.5, "se": 0.01, "ci_low": 0.48, "ci_high": 0.52, "n": 2400,
         "weighted_n": 51.9e6, "flag": None, "question_label": "Santé du territoire",
         "category_label": "Dynamique",
@@ -95,9 +97,9 @@ def test_duplicated_keys_are_refused() -> None:
 
 
 def test_narrower_types_and_all_null_columns_are_cast() -> None:
-    rows = [{k: v for k, v in row.items() if k != "flag"} for row in ROWS[:3]]
+    rows = [{k: v for k, v in row.items() if k not in ("flag", "versus")} for row in ROWS[:3]]
     frame = pl.DataFrame(rows).with_columns(
-        pl.col("n", "position").cast(pl.Int32), flag=pl.lit(None)
+        pl.col("n", "position").cast(pl.Int32), flag=pl.lit(None), versus=pl.lit(None)
     )
     checked = check_results(frame)
     assert checked.schema == pl.Schema(SCHEMA)
@@ -146,3 +148,28 @@ def test_read_published_says_which_file_is_wrong(tmp_path: Path) -> None:
     (tmp_path / "results.parquet").write_text("half-written", encoding="utf-8")
     with pytest.raises(ResultsInvalid, match=r"results\.parquet: not a readable Parquet file"):
         read_published(tmp_path)
+
+
+def test_populations_are_named_when_a_study_has_several() -> None:
+    """IMPACT-Acteurs: one row per population, and each population against another."""
+    acteurs = _row(population="entreprises", estimate=0.83, n=1000, weighted_n=4.47e6)
+    rows = (
+        _row(category="utile", estimate=0.74),
+        {**acteurs, "category": "utile"},
+        {**acteurs, "category": "utile", "indicator": versus_population("share"),
+         "versus": "citoyens", "estimate": 0.09, "weighted_n": None, "flag": "significant"},
+    )  # fmt: skip
+    results = Results(_frame(*rows), ["2022"])
+    assert results.populations == ("citoyens", "entreprises")
+    assert results.estimate("Q1", "share", "utile", population="entreprises") == 0.83
+    assert results.estimate("Q1", "share", "utile", population="citoyens") == 0.74
+    with pytest.raises(TypeError, match=r"several populations \(citoyens, entreprises\)"):
+        results.estimate("Q1", "share", "utile")
+    row = results.versus_population("Q1", "share", "utile", "entreprises", "citoyens")
+    assert row is not None and row["estimate"] == 0.09 and row["flag"] == Flag.SIGNIFICANT
+    assert results.versus_population("Q1", "share", "utile", "citoyens", "entreprises") is None
+    assert results.weighted_base(population="entreprises") == 4.47e6
+    assert base_indicator("group_vs_population") == Indicator.GROUP
+    assert "rank_vs_population" not in INDICATORS
+    # one population: the reader never needs it named
+    assert Results(_frame(*ROWS), ["2019", "2022"]).populations == ("citoyens",)

@@ -41,7 +41,7 @@ def test_the_demo_declares_five_populations_and_two_shared_questions(
     assert mayors.universe is not None and mayors.universe.total == territory.commune_frame().total
     assert "decoupage-administratif" in mayors.universe.source
     assert study.published is not None
-    assert study.published.own_item["entreprises"] == "performance-entreprises"
+    assert study.published.own_item["entreprises"] == "Q7.performance-entreprises"
 
 
 def test_universe_files_carry_their_sources_and_status(actors: Path) -> None:
@@ -100,7 +100,6 @@ def test_population_problems_are_all_reported(actors_copy: Path) -> None:
         doc["populations"][2]["code"] = "pirates"
         doc["populations"][2]["design"]["strata"] = ["size", "turnover"]
         doc["populations"][3]["design"]["allocation"]["sizes"]["employeuse"] = 10
-        doc["populations"][4]["weighting"]["method"] = "magic"
 
     _edit(actors_copy / "study.yaml", spoil)
     with pytest.raises(StudyInvalid) as caught:
@@ -111,4 +110,20 @@ def test_population_problems_are_all_reported(actors_copy: Path) -> None:
     assert "field 'populations.2.design.strata': 'turnover' is not a profile question" in text
     assert "'turnover' is not a dimension of the universe 'entreprises'" in text
     assert "field 'populations.3.design.allocation': allocation adds up to 310" in text
-    assert "field 'populations.4.weighting.method': weighting method 'magic'" in text
+
+
+def test_the_schema_of_a_study_of_several_populations(actors_copy: Path) -> None:
+    def spoil(doc: dict) -> None:  # type: ignore[type-arg]
+        doc["populations"][4]["weighting"]["method"] = "magic"
+        del doc["populations"][3]["data"]
+        doc["populations"][0]["colour"] = "grey"
+        del doc["wave"]
+
+    _edit(actors_copy / "study.yaml", spoil)
+    with pytest.raises(StudyInvalid) as caught:
+        load_multi_study(actors_copy)
+    text = str(caught.value)
+    assert "'populations.4.weighting.method': 'magic' is not one of ['raking', 'none']" in text
+    assert "field 'populations.3': 'data' is a required property" in text
+    assert "field 'populations.0': Additional properties are not allowed ('colour'" in text
+    assert "field '(document)': 'wave' is a required property" in text

@@ -17,9 +17,18 @@ FolderArg = Annotated[Path, typer.Argument(help="The study folder (holds study.y
 
 @app.command("validate")
 def validate(folder: FolderArg) -> None:
-    """Check study.yaml and every data file; list every problem with where it is (exit 2)."""
-    from observatoire.studies.spec.validate import validate_study
+    """Check study.yaml and every data file; list every problem with where it is (exit 2).
+    A study of several populations is checked population by population."""
+    from observatoire.studies.spec.populations import is_multi_population
+    from observatoire.studies.spec.validate import validate_populations, validate_study
 
+    if is_multi_population(folder):
+        multi, populations = validate_populations(folder)
+        sizes = ", ".join(
+            f"{p.population.label}: {p.frame.height} respondents" for p in populations.values()
+        )
+        console.print(f"[green]Valid[/green]: study {multi.code} ({sizes}).", highlight=False)
+        return
     study, waves = validate_study(folder)
     sizes = ", ".join(f"{w}: {frame.height} respondents" for w, frame in waves.items())
     console.print(f"[green]Valid[/green]: study {study.code} ({sizes}).", highlight=False)
@@ -56,11 +65,16 @@ def run(
 
 
 @app.command("schema")
-def schema() -> None:
+def schema(
+    populations: Annotated[
+        bool, typer.Option("--populations", help="The schema of a study of several populations.")
+    ] = False,
+) -> None:
     """Print the published JSON Schema of study.yaml."""
-    from observatoire.studies.spec.schema import SCHEMA_PATH
+    from observatoire.studies.spec.schema import POPULATIONS_SCHEMA_PATH, SCHEMA_PATH
 
-    typer.echo(SCHEMA_PATH.read_text("utf-8"), nl=False)
+    path = POPULATIONS_SCHEMA_PATH if populations else SCHEMA_PATH
+    typer.echo(path.read_text("utf-8"), nl=False)
 
 
 @app.command("generate-demo")

@@ -3,8 +3,9 @@
 A study publishes tidy rows, one per figure (docs/results-contract.md). This package is the only
 place that knows their shape: the columns and types (`COLUMNS`, `SCHEMA`, `check_results`), the
 national territory (`NATIONAL`), the flags (`Flag`), the indicators and the rows derived from
-them (`Indicator`, `change`, `versus_rest`), the one reader of the rows (`Results`,
-`read_published`), and how a figure reads in French or English (`formats`).
+them (`Indicator`, `change`, `versus_rest`, `versus_population`), the one reader of the rows
+(`Results`, `read_published`), how a figure reads in French or English (`formats`) and the
+cross-reading of a study of several populations (`crossreading`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from observatoire.results_contract.columns import (
     KEY,
     NATIONAL,
     SCHEMA,
+    VERSUS_POPULATION,
     VERSUS_REST,
     Column,
     Flag,
@@ -27,6 +29,7 @@ from observatoire.results_contract.columns import (
     change,
     check_results,
     is_mean,
+    versus_population,
     versus_rest,
 )
 from observatoire.results_contract.reader import (
@@ -50,6 +53,7 @@ __all__ = [
     "NATIONAL",
     "PARQUET",
     "SCHEMA",
+    "VERSUS_POPULATION",
     "VERSUS_REST",
     "Column",
     "Flag",
@@ -64,5 +68,6 @@ __all__ = [
     "is_mean",
     "read_published",
     "significant",
+    "versus_population",
     "versus_rest",
 ]

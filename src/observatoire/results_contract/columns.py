@@ -2,12 +2,15 @@
 
 One row per published figure. Everything a reader may rely on is named here once: the columns
 and their types (`COLUMNS`), the columns that locate a row (`KEY`), the flags (`Flag`), the
-indicators and the names of the rows derived from them (`change`, `versus_rest`).
+indicators and the names of the rows derived from them (`change`, `versus_rest`,
+`versus_population`).
 
     >>> change(Indicator.MEAN), versus_rest("share"), base_indicator("group_vs_rest")
     ('mean_change', 'share_vs_rest', <Indicator.GROUP: 'group'>)
+    >>> versus_population("group"), base_indicator("share_vs_population")
+    ('group_vs_population', <Indicator.SHARE: 'share'>)
     >>> [column.name for column in COLUMNS][:4]
-    ['study', 'wave', 'question', 'indicator']
+    ['study', 'wave', 'population', 'question']
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class Indicator(StrEnum):
 ESTIMATED: Final = (Indicator.MEAN, Indicator.BAND, Indicator.SHARE, Indicator.GROUP)
 CHANGE: Final = "_change"
 VERSUS_REST: Final = "_vs_rest"
+VERSUS_POPULATION: Final = "_vs_population"
 
 
 def change(indicator: str) -> str:
@@ -61,8 +65,19 @@ def versus_rest(indicator: str) -> str:
     return f"{Indicator(indicator)}{VERSUS_REST}"
 
 
+def versus_population(indicator: str) -> str:
+    """The row of a population's figure minus another population's ("group_vs_population"):
+    independent samples, so the variances add. The other population is in `versus`."""
+    return f"{Indicator(indicator)}{VERSUS_POPULATION}"
+
+
 INDICATORS: Final = frozenset(
-    [*Indicator, *(change(i) for i in (*ESTIMATED, Indicator.RANK)), *map(versus_rest, ESTIMATED)]
+    [
+        *Indicator,
+        *(change(i) for i in (*ESTIMATED, Indicator.RANK)),
+        *map(versus_rest, ESTIMATED),
+        *map(versus_population, ESTIMATED),
+    ]
 )
 
 
@@ -70,7 +85,9 @@ def base_indicator(indicator: str) -> Indicator:
     """The estimated indicator a row is about: "mean_change" -> MEAN; ValueError if unknown."""
     if indicator not in INDICATORS:
         raise ValueError(f"unknown indicator {indicator!r}")
-    return Indicator(indicator.removesuffix(CHANGE).removesuffix(VERSUS_REST))
+    return Indicator(
+        indicator.removesuffix(CHANGE).removesuffix(VERSUS_REST).removesuffix(VERSUS_POPULATION)
+    )
 
 
 def is_mean(indicator: str) -> bool:
@@ -89,16 +106,22 @@ class Column:
 COLUMNS: Final = (
     Column("study", pl.String(), "study code (study.yaml `study`)", True),
     Column("wave", pl.String(), "wave id (study.yaml `waves[].id`)", True),
+    Column("population", pl.String(), "whose figure: the actor type of the population surveyed "
+           "(actor_types vocabulary: citoyens, collectivites, entreprises, associations, "
+           "fondations; study.yaml `population` or `populations[].code`)", True),
     Column("question", pl.String(), "question code; for grids `<question>.<item>` (e.g. "
            "Q3.sante)", True),
     Column("indicator", pl.String(), "mean | band | share | group | rank; <x>_change = latest "
            "wave minus previous; <x>_vs_rest = region minus the rest of France; rank_change = "
-           "previous rank minus rank", True),
+           "previous rank minus rank; <x>_vs_population = the population minus the one in "
+           "`versus`", True),
     Column("category", pl.String(), "answer code, band code, group code or option code (null "
            "for means and ranks)"),
     Column("territory", pl.String(), f"{NATIONAL}, or the INSEE code of the study region", True),
     Column("profile", pl.String(), "banner variable (null for all respondents)"),
     Column("profile_level", pl.String(), "code of the banner variable (null for all respondents)"),
+    Column("versus", pl.String(), "on <x>_vs_population rows, the population whose figure is "
+           "subtracted (independent samples); null on every other row"),
     Column("position", pl.Int64(), "questionnaire order of the figure (question, item, answer): "
            "sort by it to list figures as the questionnaire does; derived rows share it", True),
     Column("estimate", pl.Float64(), "the figure: shares as fractions (0.74), means on their own "
@@ -117,12 +140,15 @@ COLUMNS: Final = (
 )  # fmt: skip
 SCHEMA: Final[Mapping[str, pl.DataType]] = {c.name: c.dtype for c in COLUMNS}
 
-# The columns other than question, indicator and category that say whose figure a row is, with
-# the value a reader means when it does not name them (the wave defaults to the latest one).
+# The columns other than question, indicator and category that say whose figure a row is (and,
+# for comparisons between populations, against whom), with the value a reader means when it does
+# not name them (the wave defaults to the latest one; the population, to the study's only one).
 DOMAIN: Final[Mapping[str, str | None]] = {
+    "population": None,
     "territory": NATIONAL,
     "profile": None,
     "profile_level": None,
+    "versus": None,
 }
 KEY: Final = ("wave", "question", "indicator", "category", *DOMAIN)  # unique in a study
 

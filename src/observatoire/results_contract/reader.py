@@ -1,9 +1,11 @@
 """The one reader of result rows: the study documents and the web pages both read through it.
 
 `Results` indexes the rows of one study by their KEY. A figure is named by its question,
-indicator and category; whose figure it is (wave, territory, profile) defaults to the latest wave
-and all respondents of France (`DOMAIN`), so `results.get("Q1", "share", "dynamique")` is the
-national share and `results.get(..., territory="52")` the same figure for a region.
+indicator and category; whose figure it is (wave, population, territory, profile) defaults to the
+latest wave and all respondents of France (`DOMAIN`), so `results.get("Q1", "share",
+"dynamique")` is the national share and `results.get(..., territory="52")` the same figure for a
+region. A study of one population needs no `population=`; a study of several (IMPACT-Acteurs)
+names it: `results.get("Q2", "group", "utile-ou-indispensable", population="entreprises")`.
 `read_published` loads what the pipeline published in a folder (results.parquet + results.json).
 """
 
@@ -27,6 +29,7 @@ from observatoire.results_contract.columns import (
     ResultsInvalid,
     change,
     check_results,
+    versus_population,
     versus_rest,
 )
 
@@ -49,6 +52,8 @@ class Results:
         if not self.waves or unknown:
             raise ResultsInvalid(f"rows of waves {sorted(unknown)} not in {list(waves)}", file=file)
         self._index = {tuple(row[k] for k in KEY): row for row in self.frame.iter_rows(named=True)}
+        # populations in order of first appearance (the pipeline writes citizens first)
+        self.populations = tuple(dict.fromkeys(self.frame["population"].to_list()))
 
     @property
     def latest(self) -> str:
@@ -64,6 +69,13 @@ class Results:
             raise TypeError(f"unknown domain columns {sorted(unknown)} (known: wave, {[*DOMAIN]})")
         where = {**DOMAIN, **domain}
         where["wave"] = domain.get("wave") or self.latest
+        if where["population"] is None:
+            if len(self.populations) > 1:
+                raise TypeError(
+                    f"these results hold several populations ({', '.join(self.populations)}): "
+                    "name one with population="
+                )
+            where["population"] = self.populations[0] if self.populations else None
         return where
 
     def get(
@@ -92,6 +104,14 @@ class Results:
         """A region's figure minus the rest of France's (latest wave)."""
         return self.get(question, versus_rest(indicator), category, territory=territory)
 
+    def versus_population(
+        self, question: str, indicator: str, category: str | None, population: str, versus: str
+    ) -> Row | None:
+        """A population's national figure minus another population's (independent samples)."""
+        return self.get(
+            question, versus_population(indicator), category, population=population, versus=versus
+        )
+
     def rows(self, indicators: Iterable[str] = ESTIMATED, **domain: str | None) -> list[Row]:
         """The rows of these indicators in one domain, in questionnaire order (`position`)."""
         where = self._where(domain)
@@ -109,10 +129,14 @@ class Results:
         codes = self.frame["territory"].unique().to_list()
         return sorted(code for code in codes if code != NATIONAL)
 
-    def weighted_base(self, territory: str = NATIONAL, wave: str | None = None) -> float | None:
+    def weighted_base(
+        self, territory: str = NATIONAL, wave: str | None = None, population: str | None = None
+    ) -> float | None:
         """The population a territory's respondents represent: its largest weighted base."""
+        who = self._where({"population": population})["population"]
         bases = self.frame.filter(
             pl.col("territory") == territory,
+            pl.col("population") == who,
             pl.col("wave") == (wave or self.latest),
             pl.col("profile").is_null(),
             pl.col("indicator").is_in([str(i) for i in (*ESTIMATED, Indicator.RANK)]),

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from observatoire.errors import InputError
 from observatoire.studies.compute import StudyResults, compute_study
-from observatoire.studies.outputs import OUTPUTS, Publication
+from observatoire.studies.compute.populations import PopulationsResults, compute_populations
+from observatoire.studies.outputs import OUTPUTS, Publication, crossreading
 from observatoire.studies.spec.model import load_study
-from observatoire.studies.spec.validate import validate_study
+from observatoire.studies.spec.populations import is_multi_population, load_multi_study
+from observatoire.studies.spec.validate import validate_populations, validate_study
 
 Progress = Callable[[str], None]
 
@@ -26,12 +28,15 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class RunReport:
     out: Path
-    results: StudyResults
+    results: StudyResults | PopulationsResults
     files: list[Path]
 
 
 def step_count(folder: Path | str) -> int:
     """How many progress steps a run of this study reports (for a progress bar's total)."""
+    if is_multi_population(folder):
+        populations = len(load_multi_study(folder).populations)
+        return 1 + 2 * populations + 1 + len(crossreading.OUTPUTS) + 1
     waves = len(load_study(folder).waves)
     return 1 + 2 * waves + 1 + len(OUTPUTS) + 1
 
@@ -44,8 +49,13 @@ def run_study(
     if out.exists() and not out.is_dir():
         raise InputError("the output path exists and is not a folder", file=str(out))
     progress("Validating the study")
-    study, waves = validate_study(folder)
-    results = compute_study(study, waves, progress)
+    results: StudyResults | PopulationsResults
+    if is_multi_population(folder):
+        multi, populations = validate_populations(folder)
+        results = compute_populations(multi, populations, progress)
+    else:
+        study, waves = validate_study(folder)
+        results = compute_study(study, waves, progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
@@ -58,9 +68,17 @@ def run_study(
     return RunReport(out, results, [out / f.relative_to(work) for f in files])
 
 
-def _write_outputs(results: StudyResults, work: Path, progress: Progress) -> list[Path]:
-    publication = Publication(results)
+def _write_outputs(
+    results: StudyResults | PopulationsResults, work: Path, progress: Progress
+) -> list[Path]:
     files: list[Path] = []
+    if isinstance(results, PopulationsResults):
+        several = crossreading.PopulationsPublication(results)
+        for step in crossreading.OUTPUTS:
+            progress(step.step)
+            files += step.write(several, work)
+        return files
+    publication = Publication(results)
     for output in OUTPUTS:
         progress(output.step)
         files += output.write(publication, work)

@@ -26,6 +26,7 @@ def _row(**values: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "study": STUDY, "wave": "2022", "question": "Q1", "indicator": "share",
         "category": None, "territory": "FR", "profile": None, "profile_level": None,
+        "population": "citoyens", "versus": None,
         "position": 1, "estimate": 0.5, "se": 0.01, "ci_low": 0.48, "ci_high": 0.52, "n": 2400,
         "weighted_n": 51_900_000.0, "flag": None, "question_label": "Santé du territoire",
         "category_label": None,

@@ -22,7 +22,7 @@ from observatoire.studies.compute.weighting import WaveWeighting, weight_wave
 from observatoire.studies.spec.model import Study
 from observatoire.survey import Design
 
-__all__ = ["StudyResults", "WaveWeighting", "compute_study", "weight_wave"]
+__all__ = ["StudyResults", "WaveWeighting", "compute_study", "finish", "weight_wave"]
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,21 @@ def compute_study(
         latest = wave.id == study.latest.id
         together = bases(families, data)
         frames.append(wave_figures(study, wave, design, together, with_contrasts=latest))
-    figures = pl.concat(frames, how="diagonal_relaxed")
+    figures = pl.concat(frames, how="diagonal_relaxed").with_columns(
+        population=pl.lit(study.population), versus=pl.lit(None, dtype=pl.String)
+    )
     progress("Wave-over-wave changes and rankings")
     figures = pl.concat([figures, ranks(figures)], how="diagonal_relaxed")
     figures = pl.concat([figures, changes(study, figures)], how="diagonal_relaxed")
-    results = _finish(study, figures)
+    results = finish(figures, study.code, study.min_base, study.suppress_below)
     return StudyResults(study, results, weighting, designs)
 
 
-def _finish(study: Study, figures: pl.DataFrame) -> pl.DataFrame:
-    """Flag small bases, suppress tiny ones, number the figures in questionnaire order and
-    give the rows the contract's columns, in questionnaire order."""
-    small = pl.col("n") < study.min_base
-    tiny = pl.col("n") < study.suppress_below
+def finish(figures: pl.DataFrame, code: str, min_base: int, suppress_below: int) -> pl.DataFrame:
+    """Flag small bases, suppress tiny ones, number the figures in questionnaire order (`_order`)
+    and give the rows of study `code` the contract's columns, in questionnaire order."""
+    small = pl.col("n") < min_base
+    tiny = pl.col("n") < suppress_below
     flagged = figures.with_columns(
         flag=pl.when(tiny)
         .then(pl.lit(Flag.SUPPRESSED.value))
@@ -76,7 +78,7 @@ def _finish(study: Study, figures: pl.DataFrame) -> pl.DataFrame:
          for c in ("estimate", "se", "ci_low", "ci_high")]
     )  # fmt: skip
     rows = flagged.with_columns(
-        study=pl.lit(study.code), position=pl.col("_order").rank("dense").cast(pl.Int64)
+        study=pl.lit(code), position=pl.col("_order").rank("dense").cast(pl.Int64)
     ).drop("_order")
     order = ["wave", "position", "indicator", "territory", "profile", "profile_level"]
     return check_results(rows.sort(order, nulls_last=False))

@@ -70,18 +70,20 @@ def estimate(
 def wave_figures(
     study: Study, wave: Wave, design: Design, bases: list[Base], *, with_contrasts: bool
 ) -> pl.DataFrame:
-    """Every figure nationally, by region and by profile; optionally each region vs the rest."""
+    """Every figure nationally, by region (if the study has a territory variable) and by profile;
+    optionally each region vs the rest."""
     frames = []
     for base in bases:
         national, _ = estimate(design, base, None, study.confidence)
         frames.append(national.with_columns(territory=pl.lit(NATIONAL)))
-        regional, estimates = estimate(
-            design, base, study.territory, study.confidence, covariance=with_contrasts
-        )
-        regional = regional.rename({study.territory: "territory"})
-        frames.append(regional)
-        if with_contrasts:
-            frames.append(versus_rest(study, regional, estimates.vcov))
+        if study.territory:
+            regional, estimates = estimate(
+                design, base, study.territory, study.confidence, covariance=with_contrasts
+            )
+            regional = regional.rename({study.territory: "territory"})
+            frames.append(regional)
+            if with_contrasts:
+                frames.append(versus_rest(study, regional, estimates.vcov))
         for profile in study.banner:
             by_profile, _ = estimate(design, base, profile, study.confidence)
             frames.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -47,22 +48,32 @@ def weight_wave(study: Study, wave: Wave, data: pl.DataFrame) -> tuple[Design, W
         for m in study.margins
     }
     raked = rake(design, margins, as_shares=True, population_total=study.population_total)
-    diagnostics = calibration_diagnostics(raked)
+    return raked, summarise(wave, data, raked, [m.variable for m in study.margins])
+
+
+def summarise(
+    wave: Wave, data: pl.DataFrame, design: Design, variables: Sequence[str]
+) -> WaveWeighting:
+    """What the method chapters report about a weighted design: the last calibration's
+    diagnostics (or the weights' own, uncalibrated), and each margin's sample size."""
+    diagnostics = calibration_diagnostics(design)
     sample_n = pl.concat(
         [
-            data.group_by(pl.col(m.variable).alias("category"))
+            data.group_by(pl.col(variable).alias("category"))
             .agg(pl.len().cast(pl.Int64).alias("sample_n"))
-            .with_columns(variable=pl.lit(m.variable))
-            for m in study.margins
+            .with_columns(variable=pl.lit(variable))
+            for variable in variables
         ]
-    )
+        or [pl.DataFrame(schema={"category": pl.String, "sample_n": pl.Int64,
+                                 "variable": pl.String})]
+    )  # fmt: skip
     achieved = diagnostics.gaps.select(
         pl.col("margin").cast(pl.String).alias("variable"),
         pl.col("category").cast(pl.String),
         "target",
         "achieved",
     ).join(sample_n, on=["variable", "category"], how="left")
-    summary = WaveWeighting(
+    return WaveWeighting(
         wave=wave,
         n=data.height,
         achieved=achieved,
@@ -72,4 +83,3 @@ def weight_wave(study: Study, wave: Wave, data: pl.DataFrame) -> tuple[Design, W
         g_max=diagnostics.g_max,
         iterations=diagnostics.iterations,
     )
-    return raked, summary

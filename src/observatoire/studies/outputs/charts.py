@@ -82,10 +82,15 @@ def study_charts(study: Study, results: pl.DataFrame) -> list[Chart]:
 
 def write_charts(publication: Publication, out: Path) -> list[Path]:
     """Write charts/NAME.vl.json, NAME.svg and NAME.png for every chart."""
+    return render_charts(publication.charts, out)
+
+
+def render_charts(charts: list[Chart], out: Path) -> list[Path]:
+    """Write charts/NAME.vl.json, NAME.svg and NAME.png for each of these charts."""
     folder = out / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for chart in publication.charts:
+    for chart in charts:
         spec_path = folder / f"{chart.name}.vl.json"
         spec_path.write_text(json.dumps(chart.spec, ensure_ascii=False, indent=1), "utf-8")
         svg = vlc.vegalite_to_svg(chart.spec, format_locale="fr-FR")

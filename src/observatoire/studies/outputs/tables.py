@@ -30,7 +30,7 @@ def write_tables(publication: Publication, out: Path) -> list[Path]:
     findings = publication.findings
     path = out / "tables.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
-    styles = _styles(workbook)
+    styles = workbook_styles(workbook)
     _method_sheet(workbook, styles, findings)
     for q in findings.study.published_questions(findings.latest.id):
         _question_sheet(workbook, styles, findings, q)
@@ -81,7 +81,8 @@ def banner_questions(study: Study, wave: str) -> list[engine_banner.Question]:
     return rows
 
 
-def _styles(workbook: Any) -> dict[str, Any]:
+def workbook_styles(workbook: Any) -> dict[str, Any]:
+    """The cell formats every study workbook shares."""
     add = workbook.add_format
     return {
         "title": add({"bold": True, "font_size": 13, "font_color": "#1f3f7a"}),

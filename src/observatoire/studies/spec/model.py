@@ -127,6 +127,7 @@ class Study:
     min_base: int = 30
     suppress_below: int = 10
     confidence: float = 0.95
+    population: str = "citoyens"  # the actor type surveyed (results' `population` column)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def question(self, code: str) -> Question:
@@ -279,6 +280,7 @@ def _study(folder: Path, doc: dict[str, Any], questions: list[Question]) -> Stud
         min_base=reporting.get("min_base", 30),
         suppress_below=reporting.get("suppress_below", 10),
         confidence=reporting.get("confidence", 0.95),
+        population=str(doc.get("population", "citoyens")),
         raw=doc,
     )
 
@@ -320,6 +322,15 @@ def _meaning_problems(study: Study, file: str) -> list[Problem]:
                     field=name,
                 )
             )
+    if study.population not in vocabularies.ACTOR_TYPES:
+        add(
+            Problem(
+                file,
+                f"population {study.population!r} is not an actor type "
+                f"(allowed: {', '.join(vocabularies.ACTOR_TYPES.codes)})",
+                field="population",
+            )
+        )
     for i, column in enumerate(study.banner):
         if column not in profiles:
             add(

@@ -9,19 +9,26 @@ citizens, from IMPACT-Citoyens), keeping that study's own design and weighting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from observatoire import vocabularies
-from observatoire.studies.spec.model import STUDY_FILE, Question, Wave, _questions
+from observatoire.studies.spec.model import (
+    STUDY_FILE,
+    Margin,
+    Question,
+    Study,
+    Wave,
+    _questions,
+    load_study,
+)
 from observatoire.studies.spec.problems import Problem, StudyInvalid, read_mapping
 from observatoire.studies.spec.published import PublishedFigures, load_published
+from observatoire.studies.spec.schema import schema_problems
 from observatoire.studies.spec.universes import Universe, load_universe
-
-WEIGHTING_METHODS = ("raking", "none")
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,7 @@ class Population:
     study: Path | None = None  # read from this study folder...
     source_wave: str | None = None  # ...and this wave of it
     universe: Universe | None = None
-    wave: Wave | None = None
+    wave: Wave | None = None  # the study's wave, with this population's data file and sample
     strata: tuple[str, ...] = ()
     allocation: Allocation | None = None
     design_description: str = ""
@@ -73,6 +80,7 @@ class MultiStudy:
     synthetic: bool
     synthetic_notice: str
     respondent_id: str
+    wave: Wave  # the one reading the populations are compared in (no data file of its own)
     questions: tuple[Question, ...]
     populations: tuple[Population, ...]
     published: PublishedFigures | None
@@ -112,18 +120,16 @@ def load_multi_study(folder: Path | str) -> MultiStudy:
     folder = Path(folder)
     file = str(folder / STUDY_FILE)
     doc = read_mapping(folder / STUDY_FILE, "study.yaml")
-    problems: list[Problem] = []
-    for key in ("study", "title", "universe", "respondent_id", "questions", "populations"):
-        if key not in doc:
-            problems.append(Problem(file, f"missing required key {key!r}", field=key))
+    problems = schema_problems(doc, file, populations=True)
     if problems:
         raise StudyInvalid(problems)
+    wave = Wave(id=str(doc["wave"]["id"]), year=int(doc["wave"]["year"]), file="", sample_size=0)
     shared, found = _questions(doc["questions"], file)
     problems += found
     populations = []
     for i, spec in enumerate(doc["populations"]):
         try:
-            populations.append(_population(folder, spec, file, f"populations.{i}", problems))
+            populations.append(_population(folder, spec, wave, file, f"populations.{i}", problems))
         except StudyInvalid as exc:
             problems += exc.problems
     published = None
@@ -142,6 +148,7 @@ def load_multi_study(folder: Path | str) -> MultiStudy:
         synthetic=bool(doc.get("synthetic", False)),
         synthetic_notice=doc.get("synthetic_notice", ""),
         respondent_id=doc["respondent_id"],
+        wave=wave,
         questions=tuple(shared),
         populations=tuple(populations),
         published=published,
@@ -156,7 +163,7 @@ def load_multi_study(folder: Path | str) -> MultiStudy:
 
 
 def _population(
-    folder: Path, spec: dict[str, Any], file: str, where: str, problems: list[Problem]
+    folder: Path, spec: dict[str, Any], wave: Wave, file: str, where: str, problems: list[Problem]
 ) -> Population:
     code = str(spec.get("code"))
     label = spec.get("label") or (
@@ -173,7 +180,8 @@ def _population(
         )
     profiles, found = _questions(spec.get("profiles") or [], file)
     problems += [Problem(p.file, p.message, field=f"{where}.{p.field}") for p in found]
-    wave_spec = spec.get("wave") or {}
+    data = spec["data"]
+    fieldwork = data.get("fieldwork")
     design = spec.get("design") or {}
     weighting = spec.get("weighting") or {}
     allocation = design.get("allocation")
@@ -184,11 +192,12 @@ def _population(
         questions=asked,
         universe=universe,
         wave=Wave(
-            id=str(wave_spec.get("id", "")),
-            year=int(wave_spec.get("year", 0)),
-            file=str(wave_spec.get("file", "")),
-            sample_size=int(wave_spec.get("sample_size", 0)),
-            seed=wave_spec.get("seed"),
+            id=wave.id,
+            year=wave.year,
+            file=str(data["file"]),
+            sample_size=int(data["sample_size"]),
+            fieldwork=(fieldwork["start"], fieldwork["end"]) if fieldwork else None,
+            seed=data.get("seed"),
         ),
         strata=tuple(design.get("strata") or ()),
         allocation=Allocation(
@@ -201,7 +210,7 @@ def _population(
         margins=tuple(weighting.get("margins") or ()),
         banner=tuple(spec.get("banner") or ()),
         territory=spec.get("territory"),
-        profiles=tuple(profiles),
+        profiles=tuple(replace(q, profile=True) for q in profiles),
     )
 
 
@@ -243,8 +252,6 @@ def _design_problems(p: Population, file: str, where: str) -> list[Problem]:
     problems: list[Problem] = []
     add = problems.append
     assert p.wave is not None
-    if not p.wave.file or p.wave.sample_size <= 0:
-        add(Problem(file, "wave needs a file and a positive sample_size", field=f"{where}.wave"))
     if p.universe is None:
         add(Problem(file, "a population with its own data needs a universe", field=where))
         return problems
@@ -277,14 +284,6 @@ def _design_problems(p: Population, file: str, where: str) -> list[Problem]:
                         field=f"{where}.{name}",
                     )
                 )
-    if p.weighting not in WEIGHTING_METHODS:
-        add(
-            Problem(
-                file,
-                f"weighting method {p.weighting!r} is not one of {', '.join(WEIGHTING_METHODS)}",
-                field=f"{where}.weighting.method",
-            )
-        )
     if p.allocation is not None:
         a = p.allocation
         if a.variable not in p.strata:
@@ -316,3 +315,80 @@ def _design_problems(p: Population, file: str, where: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def population_study(study: MultiStudy, population: Population) -> Study:
+    """A surveyed population as a study of one wave (its profiles and the shared questions it
+    was asked), so that its data file is checked and read as a single study's wave is."""
+    assert population.universe is not None and population.wave is not None
+    universe = population.universe
+    return Study(
+        folder=study.folder,
+        code=study.code,
+        title=f"{study.title} — {population.label}",
+        producer=study.producer,
+        universe=f"{universe.label} : {universe.scope}",
+        synthetic=study.synthetic,
+        synthetic_notice=study.synthetic_notice,
+        respondent_id=study.respondent_id,
+        waves=(population.wave,),
+        strata="",  # several variables: Population.strata, used by the population's own design
+        territory=population.territory or "",
+        design_description=population.design_description,
+        per_stratum=None,
+        population_total=universe.total,
+        population_source=universe.source,
+        margins=tuple(Margin(v, universe.source, universe.margin(v)) for v in population.margins),
+        questions=(*population.profiles, *(study.question(c) for c in population.questions)),
+        banner=population.banner,
+        min_base=study.min_base,
+        suppress_below=study.suppress_below,
+        confidence=study.confidence,
+        population=population.code,
+    )
+
+
+def external_study(study: MultiStudy, population: Population) -> tuple[Study, Wave]:
+    """The study a population is read from, narrowed to its profiles and the shared questions,
+    and the wave read; StudyInvalid if the wave is missing or a shared question differs."""
+    assert population.study is not None
+    source = load_study(population.study)
+    file = str(population.study / STUDY_FILE)
+    problems = []
+    wave = next((w for w in source.waves if w.id == population.source_wave), None)
+    if wave is None:
+        problems.append(
+            Problem(
+                file,
+                f"no wave {population.source_wave!r} (waves: "
+                f"{', '.join(w.id for w in source.waves)}) for population {population.code!r}",
+                field="waves",
+            )
+        )
+    asked = []
+    for code in population.questions:
+        shared = study.question(code)
+        try:
+            own = source.question(code)
+        except KeyError:
+            problems.append(Problem(file, f"no question {code!r}, shared by {study.code!r}"))
+            continue
+        if _wording(own) != _wording(shared):
+            problems.append(
+                Problem(
+                    file,
+                    f"question {code} differs from the one {study.code!r} shares (wording, "
+                    "type, column, codes, items or groups): a shared question has one wording "
+                    "and one scale",
+                    field="questions",
+                )
+            )
+        asked.append(own)
+    if problems:
+        raise StudyInvalid(problems)
+    assert wave is not None
+    return replace(source, questions=(*source.profiles, *asked)), wave
+
+
+def _wording(q: Question) -> tuple[Any, ...]:
+    return (q.label, q.type, q.column, q.codes, q.items, q.groups, q.scale, q.bands)

@@ -37,7 +37,7 @@ class PublishedFigures:
     source: str
     cells: tuple[PublishedCell, ...]
     indispensable: dict[str, PublishedCell]  # Q2 "incontournable" share, by population
-    own_item: dict[str, str]  # population -> the Q7 item that is its own performance
+    own_item: dict[str, str]  # population -> the grid item on its own kind ("Q7.performance-…")
     moderate_gap: float  # Q7: at-least-moderate share = strong share + gap (capped)
     moderate_cap: float
 
@@ -72,7 +72,7 @@ def load_published(path: Path) -> PublishedFigures:
         if "indispensable" in spec:
             found = _cells(code, "indispensable", spec["indispensable"], file, where, problems)
             indispensable = {c.population: c for c in found}
-        own.update({str(k): str(v) for k, v in (spec.get("own_item") or {}).items()})
+        own.update({str(k): f"{code}.{v}" for k, v in (spec.get("own_item") or {}).items()})
         if "at_least_moderate_gap" in spec:
             gap = float(spec["at_least_moderate_gap"]["value"])
             cap = float(spec["at_least_moderate_gap"].get("cap", 1.0))

@@ -1,4 +1,9 @@
-"""The published JSON Schema of study.yaml, and checking a description against it."""
+"""The published JSON Schemas of study.yaml, and checking a description against them.
+
+`study.schema.json` describes a study of one population followed over waves;
+`populations.schema.json` a study of several populations asked shared questions (it takes its
+question, code and reporting definitions from the first).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 from observatoire.studies.spec.problems import Problem
 
 SCHEMA_PATH = Path(__file__).with_name("study.schema.json")
+POPULATIONS_SCHEMA_PATH = Path(__file__).with_name("populations.schema.json")
 
 
 @cache
@@ -21,10 +28,21 @@ def study_schema() -> dict[str, Any]:
     return schema
 
 
-def schema_problems(document: Any, file: str) -> list[Problem]:
+@cache
+def populations_schema() -> dict[str, Any]:
+    """The JSON Schema of a study of several populations."""
+    schema: dict[str, Any] = json.loads(POPULATIONS_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def schema_problems(document: Any, file: str, *, populations: bool = False) -> list[Problem]:
     """Every schema violation of a parsed study.yaml, each located by its field path."""
+    study = study_schema()
+    registry: Registry[Any] = Registry().with_resource(study["$id"], Resource.from_contents(study))
     validator = Draft202012Validator(
-        study_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        populations_schema() if populations else study,
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):

@@ -1,5 +1,7 @@
 """Checking a study's data files against study.yaml: every problem at once, each located.
 
+A study of several populations is checked population by population (`validate_populations`).
+
 Rows are numbered as data rows (1 = the first respondent, the line after the header). A clean
 wave comes back typed for computing: scales and 0/1 options as integers, codes as text, "don't
 know" codes as missing.
@@ -7,11 +9,19 @@ know" codes as missing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from observatoire.studies.spec.model import Question, Study, Wave, load_study
+from observatoire.studies.spec.populations import (
+    MultiStudy,
+    Population,
+    external_study,
+    load_multi_study,
+    population_study,
+)
 from observatoire.studies.spec.problems import Problem, StudyInvalid
 
 MAX_ROWS_PER_COLUMN = 10  # beyond this, one summary line per column keeps the report readable
@@ -146,4 +156,75 @@ def _empty_margins(study: Study, raw: pl.DataFrame, file: str) -> list[Problem]:
                     Problem(file, f"no respondent in category {code!r}: the weighting target "
                             f"for it cannot be reached", column=margin.variable)
                 )  # fmt: skip
+    return problems
+
+
+@dataclass(frozen=True)
+class PopulationWave:
+    """One population of a multi-population study, checked: the single-wave study it is read
+    as (profiles and shared questions), its wave and its typed data."""
+
+    population: Population
+    study: Study
+    wave: Wave
+    frame: pl.DataFrame
+
+
+def validate_populations(
+    folder: Path | str,
+) -> tuple[MultiStudy, dict[str, PopulationWave]]:
+    """Load and check a study of several populations: each population's data as a single
+    study's wave is checked, plus its strata against its universe; every problem at once."""
+    multi = load_multi_study(folder)
+    problems: list[Problem] = []
+    checked = {}
+    for population in multi.populations:
+        try:
+            if population.external:
+                study, wave = external_study(multi, population)
+                _, waves = validate_study(study.folder)
+                frame = waves[wave.id]
+            else:
+                study = population_study(multi, population)
+                assert population.wave is not None
+                wave = population.wave
+                typed, found = check_wave(study, wave)
+                problems += found
+                if typed is None:
+                    continue
+                problems += _strata_problems(population, typed, str(study.wave_path(wave)))
+                frame = typed
+        except StudyInvalid as invalid:
+            problems += invalid.problems
+            continue
+        checked[population.code] = PopulationWave(population, study, wave, frame)
+    if problems:
+        raise StudyInvalid(problems)
+    return multi, checked
+
+
+def _strata_problems(population: Population, frame: pl.DataFrame, file: str) -> list[Problem]:
+    """Every stratum sampled must be in the universe, with no more respondents than units."""
+    assert population.universe is not None
+    sizes = population.universe.stratum_sizes(population.strata)
+    counts = frame.group_by(list(population.strata)).len() if population.strata else None
+    drawn = (
+        {tuple(row[:-1]): row[-1] for row in counts.iter_rows()}
+        if counts is not None
+        else {(): frame.height}
+    )
+    where = " × ".join(population.strata) or "population"
+    problems = []
+    for key, n in sorted(drawn.items()):
+        size = sizes.get(key)
+        if size is None:
+            problems.append(
+                Problem(file, f"{n} respondent(s) in {where} {'/'.join(key)}, a stratum "
+                        f"the universe {population.universe.code!r} does not have")
+            )  # fmt: skip
+        elif n > size:
+            problems.append(
+                Problem(file, f"{n} respondents in {where} {'/'.join(key) or 'all'}, more than "
+                        f"the {size:,.0f} units of the universe")
+            )  # fmt: skip
     return problems
