@@ -32,7 +32,7 @@ from observatoire.studies.compute.populations import (
 from observatoire.studies.run import RunReport, run_study
 from observatoire.studies.spec.problems import StudyInvalid
 from observatoire.studies.spec.validate import validate_populations, validate_study
-from observatoire.survey import independent_difference, mean
+from observatoire.survey import independent_differences, mean
 
 pytestmark = pytest.mark.xdist_group("actors-run")
 USEFUL = ("Q2", Indicator.GROUP, "utile-ou-indispensable")
@@ -83,10 +83,14 @@ def test_a_difference_between_populations_is_one_of_independent_samples(run: Run
         firms.population, data.hstack(firms.frame.select("q2")).with_columns(useful)
     )
     on_firms = mean(design, "useful")
-    engine = independent_difference(on_citizens, 0, on_firms, 0, level=multi.confidence)
-    assert row["estimate"] == pytest.approx(engine.estimate)
-    assert row["se"] == pytest.approx(engine.se)
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((engine.ci_low, engine.ci_high))
+    engine = independent_differences(
+        {"citoyens": on_citizens, "entreprises": on_firms}, reference="citoyens",
+        level=multi.confidence,
+    ).table.row(0, named=True)  # fmt: skip
+    assert (engine["first"], engine["second"]) == ("citoyens", "entreprises")
+    assert row["estimate"] == pytest.approx(engine["estimate"])
+    assert row["se"] == pytest.approx(engine["se"])
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((engine["ci_low"], engine["ci_high"]))
 
 
 def test_every_population_is_compared_with_citizens_and_the_other_actors(run: RunReport) -> None:

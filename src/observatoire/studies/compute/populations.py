@@ -10,14 +10,14 @@ side by side.
   its figures of the shared questions are estimated nationally.
 - Every population is then compared with every other one, figure by figure (national, all
   respondents): the populations are independent samples, so the variance of a difference is
-  the sum of the variances (the engine's `independent_difference`). Citizens are the reference:
+  the sum of the variances (the engine's `independent_differences`). Citizens are the reference:
   each actor population is compared with them and with the other actors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -28,7 +28,7 @@ from observatoire.studies.compute.figures import analysis_frame
 from observatoire.studies.compute.weighting import WaveWeighting, summarise, weight_wave
 from observatoire.studies.spec.populations import MultiStudy, Population
 from observatoire.studies.spec.validate import PopulationWave
-from observatoire.survey import Design, independent_difference
+from observatoire.survey import Design, independent_differences, mean
 from observatoire.survey.calibration import rake
 from observatoire.survey.estimators import Estimates
 
@@ -49,10 +49,11 @@ class PopulationsResults:
 
 @dataclass(frozen=True)
 class _National:
-    """A population's national estimates, and where each figure is among them."""
+    """A population's national estimates, one engine call per base, labelled by figure (the
+    same label in every population, so that the engine pairs them)."""
 
-    n: dict[Figure, int]
-    where: dict[Figure, tuple[Estimates, int]]
+    n: dict[str, int]  # figure label -> base
+    estimates: dict[str, Estimates]  # figure label -> the estimates holding it
 
 
 def compute_populations(
@@ -129,17 +130,23 @@ def weight_population(population: Population, data: pl.DataFrame) -> tuple[Desig
     return design, summarise(wave, data, design, population.margins)
 
 
+def label(figure: Figure) -> str:
+    """A figure's label in the engine's estimates: question|indicator|category."""
+    return "|".join(part or "" for part in figure)
+
+
 def _national(design: Design, together: list[Base], level: float) -> _National:
-    """The national estimates of every figure, kept as the engine returned them."""
-    n: dict[Figure, int] = {}
-    where: dict[Figure, tuple[Estimates, int]] = {}
+    """The national estimates of every figure, each base in one engine call."""
+    n: dict[str, int] = {}
+    estimates: dict[str, Estimates] = {}
     for base in together:
-        table, estimates = estimate(design, base, None, level)
-        for row in table.iter_rows(named=True):
-            figure = (row["question"], row["indicator"], row["category"])
-            n[figure] = row["n"]
-            where[figure] = (estimates, row["_i"])
-    return _National(n, where)
+        names = {f.column: label((f.question, f.indicator, f.category)) for f in base.figures}
+        labelled = replace(design, data=design.data.rename(names))
+        found = mean(labelled.subset(base.answered), list(names.values()), level=level)
+        for name, count in zip(found.labels, found.table["n"].to_list(), strict=True):
+            n[name] = count
+            estimates[name] = found
+    return _National(n, estimates)
 
 
 def pairs(study: MultiStudy) -> list[tuple[str, str]]:
@@ -154,40 +161,50 @@ def pairs(study: MultiStudy) -> list[tuple[str, str]]:
 def comparisons(
     study: MultiStudy, figures: pl.DataFrame, national: dict[str, _National]
 ) -> pl.DataFrame:
-    """Each population's national figure minus another's, independent samples (variances add:
-    `independent_difference`), flagged significant at the study's level. The base `n` of a
-    comparison is the smaller of the two, so small bases are flagged as everywhere else."""
-    nationwide = figures.filter(
-        (pl.col("territory") == NATIONAL)
-        & pl.col("profile").is_null()
-        & pl.col("indicator").is_in([i.value for i in ESTIMATED])
-    )
+    """Each population's national figure minus another's, as independent samples (the engine's
+    `independent_differences`: the variances add), flagged significant at the study's level.
+    The base `n` of a comparison is the smaller of the two, so small bases are flagged as
+    everywhere else."""
+    nationwide = {
+        (row["population"], label((row["question"], row["indicator"], row["category"]))): row
+        for row in figures.filter(
+            (pl.col("territory") == NATIONAL)
+            & pl.col("profile").is_null()
+            & pl.col("indicator").is_in([i.value for i in ESTIMATED])
+        ).iter_rows(named=True)
+    }
     rows = []
     for a, b in pairs(study):
         if a not in national or b not in national:
             continue
-        for row in nationwide.filter(pl.col("population") == a).iter_rows(named=True):
-            figure = (row["question"], row["indicator"], row["category"])
-            if figure not in national[b].where:
-                continue
-            first, i = national[b].where[figure]
-            second, j = national[a].where[figure]
-            difference = independent_difference(first, i, second, j, level=study.confidence)
-            significant = difference.p_value < 1 - study.confidence
-            rows.append(
-                {
-                    **row,
-                    "indicator": versus_population(row["indicator"]),
-                    "versus": b,
-                    "estimate": difference.estimate,
-                    "se": difference.se,
-                    "ci_low": difference.ci_low,
-                    "ci_high": difference.ci_high,
-                    "n": min(national[a].n[figure], national[b].n[figure]),
-                    "weighted_n": None,
-                    "flag": Flag.SIGNIFICANT.value if significant else None,
-                }
+        shared = [name for name in national[a].estimates if name in national[b].estimates]
+        calls: dict[tuple[int, int], list[str]] = {}
+        for name in shared:  # one engine call per pair of bases
+            key = (id(national[b].estimates[name]), id(national[a].estimates[name]))
+            calls.setdefault(key, []).append(name)
+        for names in calls.values():
+            samples = {b: national[b].estimates[names[0]], a: national[a].estimates[names[0]]}
+            differences = independent_differences(
+                samples, reference=b, labels=names, level=study.confidence
             )
+            for difference in differences.table.iter_rows(named=True):
+                name = difference["label"]
+                row = nationwide[(a, name)]
+                significant = difference["p_value"] < 1 - study.confidence
+                rows.append(
+                    {
+                        **row,
+                        "indicator": versus_population(row["indicator"]),
+                        "versus": b,
+                        "estimate": difference["estimate"],
+                        "se": difference["se"],
+                        "ci_low": difference["ci_low"],
+                        "ci_high": difference["ci_high"],
+                        "n": min(national[a].n[name], national[b].n[name]),
+                        "weighted_n": None,
+                        "flag": Flag.SIGNIFICANT.value if significant else None,
+                    }
+                )
     if not rows:
         return figures.clear()
     return pl.DataFrame(rows, schema=figures.schema | {"versus": pl.String, "flag": pl.String})
