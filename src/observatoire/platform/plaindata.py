@@ -1,5 +1,11 @@
 """Helpers shared by the apps that take entries as plain data (seed YAML, JSON or CSV imports,
-API bodies, forms): each checks one thing and names the field or file when it is wrong."""
+API bodies, forms, admin): each checks one thing and names the field or file when it is wrong.
+
+`text` and `url` are the one check of a text or web-address value for every app: a length limit
+(the same number the app states in its API schema), no NUL byte (PostgreSQL refuses them, and a
+raw one would reach HTML and CSV), and only http(s) addresses — `mailto:` where a field asks for
+it — so that no `javascript:` or `data:` link is ever stored.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,75 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.db.models import Model
 from django.utils.text import slugify
 
 from observatoire.errors import InputError
 
 FREQUENCY_FIELD = "update_frequency_months"
+URL_MAX = 500
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+_EMAIL = EmailValidator()
+
+
+def refuse_nul(value: Any, where: str = "") -> None:
+    """InputError naming the field when `value` (text, or lists and mappings of it, keys
+    included) holds a NUL byte anywhere."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InputError("contains a NUL byte", field=where or None)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            key = str(k).replace("\x00", "\\x00")  # the message never carries the byte itself
+            inner = f"{where}.{key}" if where else key
+            refuse_nul(k, inner)
+            refuse_nul(v, inner)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value, start=1):
+            refuse_nul(v, f"{where}[{i}]")
+
+
+def text(
+    data: Mapping[str, Any],
+    name: str,
+    max_length: int,
+    *,
+    required: bool = False,
+    min_length: int = 0,
+) -> str:
+    """The text under `name`, stripped ("" when absent); numbers are taken as their text."""
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputError("expected text", field=name)
+    out = str(value).strip()
+    refuse_nul(out, name)
+    if required and not out:
+        raise InputError("is required", field=name)
+    if out and len(out) < min_length:
+        raise InputError(f"is shorter than {min_length} characters", field=name)
+    if len(out) > max_length:
+        raise InputError(f"is longer than {max_length} characters", field=name)
+    return out
+
+
+def url(data: Mapping[str, Any], name: str, *, mailto: bool = False) -> str:
+    """A web address (http or https; also `mailto:` + an e-mail address when `mailto`), or ""."""
+    value = text(data, name, URL_MAX)
+    if not value:
+        return value
+    try:
+        if mailto and value[:7].lower() == "mailto:":
+            _EMAIL(value[7:].split("?", 1)[0])
+        else:
+            _WEB_ADDRESS(value)
+    except ValidationError:
+        allowed = "an http(s) address" + (" or a mailto: link" if mailto else "")
+        raise InputError(f"{value[:80]!r} is not {allowed}", field=name) from None
+    return value
 
 
 def list_field(data: Mapping[str, Any], name: str) -> list[Any]:
@@ -39,6 +108,23 @@ def update_frequency(data: Mapping[str, Any], default: int = 12) -> int:
     if not 1 <= months <= 120:
         raise InputError("must be between 1 and 120 months", field=FREQUENCY_FIELD)
     return months
+
+
+def past_date(data: Mapping[str, Any], name: str) -> datetime.date | None:
+    """A date YYYY-MM-DD that is not in the future (a review date, say), None when absent."""
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(f"{str(value)[:40]!r} is not a date YYYY-MM-DD", field=name) from None
+    if value > datetime.date.today():
+        raise InputError(f"{value.isoformat()} is in the future", field=name)
+    return value
 
 
 def jsonable(value: Any) -> Any:

@@ -7,29 +7,51 @@ a bearer token of a contributor (401 without one, 403 when the user may not do i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import create_model
+from pydantic import StringConstraints, create_model
 
 from observatoire.errors import InputError
 from observatoire.platform.accounts.auth import token_auth
 from observatoire.platform.alliances import exports, records, similar, workflow
 from observatoire.platform.alliances.models import Alliance
-from observatoire.platform.alliances.search.faceted import SearchParams, find
+from observatoire.platform.alliances.search.faceted import (
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    SearchParams,
+    find,
+)
 from observatoire.platform.alliances.search.facets import FACETS
 from observatoire.platform.alliances.search.summaries import summaries
-from observatoire.platform.alliances.validation import clean_fiche
+from observatoire.platform.alliances.validation import (
+    CODE_MAX,
+    DESCRIPTION_MAX,
+    ITEMS_MAX,
+    LABEL_MAX,
+    LICENCE_MAX,
+    NAME_MAX,
+    SUMMARY_MAX,
+    TERRITORIES_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    clean_fiche,
+)
+
+Code = Annotated[str, StringConstraints(max_length=CODE_MAX)]
+Q_MAX = 200
 
 
 class _SearchText(Schema):
-    q: str = ""
-    territory: str = ""
-    page: int = 1
-    per_page: int = 20
+    q: str = Field("", max_length=Q_MAX, description="Words that every fiche found contains.")
+    territory: str = Field(
+        "", max_length=CODE_MAX, description="INSEE code (commune, EPCI, department, region, FR)."
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(20, ge=1, le=MAX_PER_PAGE)
 
 
 # One repeatable parameter per search facet, derived from the facets' definition (as the pages'
@@ -43,9 +65,10 @@ else:
         __base__=_SearchText,
         **{
             facet.name: (
-                list[str],
+                list[Code],
                 Field(
                     default_factory=list,
+                    max_length=ITEMS_MAX,
                     description=f"{facet.en} codes; repeat the parameter to match any of them.",
                 ),
             )
@@ -121,27 +144,55 @@ class WriteOut(Schema):
     duplicates: list[DuplicateOut]
 
 
+class PartnerIn(Schema):
+    name: str = Field(max_length=NAME_MAX)
+    actor_type: str = Field(max_length=CODE_MAX, description="Vocabulary actor_types.")
+    size: str = Field("", max_length=CODE_MAX, description="Vocabulary organisation_sizes.")
+    role: str = Field("", max_length=NAME_MAX)
+
+
+class TimelineIn(Schema):
+    date: str = Field(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    label: str = Field(max_length=LABEL_MAX)
+
+
+class ResultIn(Schema):
+    label: str = Field(max_length=LABEL_MAX)
+    value: str = Field(max_length=NAME_MAX)
+    note: str = Field("", max_length=LABEL_MAX)
+
+
+class SourceIn(Schema):
+    title: str = Field(max_length=LABEL_MAX)
+    publisher: str = Field("", max_length=LABEL_MAX)
+    date: str = Field("", max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    url: str = Field("", max_length=URL_MAX, description="An http:// or https:// address.")
+    locator: str = Field("", max_length=LABEL_MAX, description="Where in the source.")
+
+
 class FicheIn(Schema):
     """A fiche in the seed YAML format; codes are checked against the vocabularies."""
 
-    title: str
-    summary: str
-    territories: list[str]
-    import_id: str = ""
-    description: str = ""
-    partners: list[dict[str, str]] = Field(default_factory=list)
-    objectives: list[str] = Field(default_factory=list)
-    impacts: list[str] = Field(default_factory=list)
-    partnership_categories: list[str] = Field(default_factory=list)
-    fragilities: list[str] = Field(default_factory=list)
-    support_forms: list[str] = Field(default_factory=list)
-    innovation_stage: str | None = None
-    timeline: list[dict[str, Any]] = Field(default_factory=list)
-    results: list[dict[str, Any]] = Field(default_factory=list)
-    sources: list[dict[str, Any]] = Field(default_factory=list)
-    licence: str | None = None
-    update_frequency_months: int | None = None
-    last_reviewed: str | None = None
+    title: str = Field(max_length=TITLE_MAX)
+    summary: str = Field(max_length=SUMMARY_MAX)
+    territories: list[Code] = Field(max_length=TERRITORIES_MAX, description="INSEE codes.")
+    import_id: str = Field("", max_length=NAME_MAX)
+    description: str = Field("", max_length=DESCRIPTION_MAX, description="Markdown (CommonMark).")
+    partners: list[PartnerIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    objectives: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
+    impacts: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
+    partnership_categories: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
+    fragilities: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
+    support_forms: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
+    innovation_stage: str | None = Field(None, max_length=CODE_MAX)
+    timeline: list[TimelineIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    results: list[ResultIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    sources: list[SourceIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    licence: str | None = Field(None, max_length=LICENCE_MAX)
+    update_frequency_months: int | None = Field(None, ge=1, le=120)
+    last_reviewed: str | None = Field(
+        None, max_length=10, description="YYYY-MM-DD, not later than today."
+    )
 
 
 class ErrorOut(Schema):

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.text import slugify
 
 from observatoire import vocabularies
 from observatoire.errors import InputError
+from observatoire.platform import plaindata
 from observatoire.platform.alliances import places
 from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.funds import eligibility, status
@@ -39,51 +38,18 @@ NAME_MAX = 200
 SUMMARY_MAX = 2_000
 TEXT_MAX = 10_000
 SOURCE_MAX = 500
-URL_MAX = 500
+URL_MAX = plaindata.URL_MAX
 KEY_MAX = 120
 ITEMS_MAX = 50
 AMOUNT_MAX = Decimal("10000000000")
 RESERVED_SLUGS = frozenset({"instruments"})  # /fonds/instruments/ is the instruments' page
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
-_URL = URLValidator(schemes=["http", "https"])
 
 
-def _no_nul(value: Any, where: str) -> None:
-    if isinstance(value, str) and "\x00" in value:
-        raise InputError("contains a NUL byte", field=where)
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            _no_nul(k, where)
-            _no_nul(v, where)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _no_nul(v, where)
-
-
-def text(data: Mapping[str, Any], name: str, max_length: int, *, required: bool = False) -> str:
-    value = data.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise InputError("expected text", field=name)
-    out = str(value).strip()
-    _no_nul(out, name)
-    if required and not out:
-        raise InputError("is required", field=name)
-    if len(out) > max_length:
-        raise InputError(f"is longer than {max_length} characters", field=name)
-    return out
-
-
-def url(data: Mapping[str, Any], name: str = "url") -> str:
-    value = text(data, name, URL_MAX)
-    if value:
-        try:
-            _URL(value)
-        except ValidationError:
-            raise InputError("must be an http:// or https:// address", field=name) from None
-    return value
+# The platform's one check of a text and of a web address (length, NUL bytes, URL schemes).
+text = plaindata.text
+url = plaindata.url
 
 
 def key(data: Mapping[str, Any], name: str, fallback: str = "", *, required: bool = False) -> str:
@@ -101,7 +67,7 @@ def _list(data: Mapping[str, Any], name: str, max_items: int = ITEMS_MAX) -> lis
         raise InputError("expected a list", field=name)
     if len(value) > max_items:
         raise InputError(f"at most {max_items} items", field=name)
-    _no_nul(list(value), name)
+    plaindata.refuse_nul(list(value), name)
     return list(value)
 
 
@@ -306,7 +272,7 @@ def clean_fund(data: Mapping[str, Any]) -> FundData:
         created_year=integer(data, "created_year", 1900, 2100),
         endowment_eur=amount(data, "endowment_eur"),
         duration_months=integer(data, "duration_months", 1, 600),
-        url=url(data),
+        url=url(data, "url"),
         fiche=fiche(data, "fiche"),
         sources=sources(data),
         published=flag(data, "published"),
@@ -626,7 +592,7 @@ def clean_instrument(data: Mapping[str, Any]) -> InstrumentData:
         ),
         eligibility=eligibility.clean_rules(data.get("eligibility")),
         availability=choice(data, "availability", Availability.values, Availability.UNKNOWN),
-        url=url(data),
+        url=url(data, "url"),
         sources=sources(data),
         last_checked=date(data, "last_checked"),
         published=flag(data, "published"),

@@ -11,13 +11,14 @@ when the user may not, 404 for what they may not see).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StringConstraints
 
 from observatoire.platform.accounts.auth import token_auth
 from observatoire.platform.support import directory, gaps, orientation, records, workflow, zones
@@ -36,6 +37,8 @@ router = Router(tags=["support"])
 CODE = 60
 TERRITORY = 100
 CODES = 50
+Code = Annotated[str, StringConstraints(max_length=CODE)]
+Zone = Annotated[str, StringConstraints(max_length=TERRITORY)]
 
 
 class SearchQuery(Schema):
@@ -45,13 +48,21 @@ class SearchQuery(Schema):
         description="INSEE code of a commune (94018), EPCI/EPT SIREN, DEP-94, REG-11 or FR: the "
         "structures whose zones cover it or lie within it.",
     )
-    need: list[str] = Field(
-        default_factory=list, description="Forms of support (vocabulary support_forms), OR-ed."
+    need: list[Code] = Field(
+        default_factory=list,
+        max_length=CODES,
+        description="Forms of support (vocabulary support_forms), OR-ed.",
     )
-    actor_type: list[str] = Field(default_factory=list, description="Actor types served.")
-    structure_type: list[str] = Field(default_factory=list, description="Types of structure.")
-    stage: list[str] = Field(default_factory=list, description="Innovation stages.")
-    objective: list[str] = Field(default_factory=list, description="Objectives.")
+    actor_type: list[Code] = Field(
+        default_factory=list, max_length=CODES, description="Actor types served."
+    )
+    structure_type: list[Code] = Field(
+        default_factory=list, max_length=CODES, description="Types of structure."
+    )
+    stage: list[Code] = Field(
+        default_factory=list, max_length=CODES, description="Innovation stages."
+    )
+    objective: list[Code] = Field(default_factory=list, max_length=CODES, description="Objectives.")
     q: str = Field("", max_length=directory.Q_MAX, description="Words of the name or description.")
     page: int = Field(1, ge=1, le=directory.MAX_PAGE)
     per_page: int = Field(directory.DEFAULT_PER_PAGE, ge=1, le=directory.MAX_PER_PAGE)
@@ -226,7 +237,9 @@ def get_services(request: HttpRequest, slug: str) -> Any:
 class OrientationQuery(Schema):
     actor_type: str = Field(max_length=CODE, description="Vocabulary actor_types.")
     commune: str = Field(max_length=TERRITORY, description="INSEE code of a commune (94018).")
-    need: list[str] = Field(default_factory=list, description="Forms of support; none = unsure.")
+    need: list[Code] = Field(
+        default_factory=list, max_length=CODES, description="Forms of support; none = unsure."
+    )
     employment: str = Field("", max_length=CODE, description="employeuse / non-employeuse.")
     stage: str = Field("", max_length=CODE)
     size: str = Field("", max_length=CODE)
@@ -387,29 +400,31 @@ class ServiceIn(Schema):
     import_id: str = Field("", max_length=200)
     name: str = Field(max_length=NAME_MAX)
     description: str = Field(max_length=DESCRIPTION_MAX)
-    zones: list[str] = Field(max_length=500, description="INSEE codes, SIRENs, DEP-94, REG-11, FR.")
+    zones: list[Zone] = Field(
+        max_length=500, description="INSEE codes, SIRENs, DEP-94, REG-11, FR."
+    )
     kind: str = Field("", max_length=CODE)
     fees: str = Field("", max_length=CODE)
     fees_details: str = Field("", max_length=SHORT_TEXT_MAX)
     access_conditions: str = Field("", max_length=LONG_TEXT_MAX)
     mobilisation_url: str = Field("", max_length=URL_MAX)
-    thematiques: list[str] = Field(default_factory=list, max_length=CODES)
-    publics: list[str] = Field(default_factory=list, max_length=CODES)
-    reception_modes: list[str] = Field(default_factory=list, max_length=CODES)
-    mobilisation_modes: list[str] = Field(default_factory=list, max_length=CODES)
-    support_forms: list[str] = Field(default_factory=list, max_length=CODES)
-    innovation_stages: list[str] = Field(default_factory=list, max_length=CODES)
-    objectives: list[str] = Field(default_factory=list, max_length=CODES)
-    actor_types: list[str] = Field(default_factory=list, max_length=CODES)
-    association_employment: list[str] = Field(default_factory=list, max_length=CODES)
-    sizes: list[str] = Field(default_factory=list, max_length=CODES)
+    thematiques: list[Code] = Field(default_factory=list, max_length=CODES)
+    publics: list[Code] = Field(default_factory=list, max_length=CODES)
+    reception_modes: list[Code] = Field(default_factory=list, max_length=CODES)
+    mobilisation_modes: list[Code] = Field(default_factory=list, max_length=CODES)
+    support_forms: list[Code] = Field(default_factory=list, max_length=CODES)
+    innovation_stages: list[Code] = Field(default_factory=list, max_length=CODES)
+    objectives: list[Code] = Field(default_factory=list, max_length=CODES)
+    actor_types: list[Code] = Field(default_factory=list, max_length=CODES)
+    association_employment: list[Code] = Field(default_factory=list, max_length=CODES)
+    sizes: list[Code] = Field(default_factory=list, max_length=CODES)
 
 
 class StructureIn(Schema):
     name: str = Field(max_length=NAME_MAX)
     description: str = Field("", max_length=DESCRIPTION_MAX)
     structure_type: str = Field(max_length=CODE)
-    networks: list[str] = Field(default_factory=list, max_length=CODES)
+    networks: list[Code] = Field(default_factory=list, max_length=CODES)
     siret: str = Field("", max_length=20)
     rna: str = Field("", max_length=20)
     commune: str = Field("", max_length=TERRITORY)

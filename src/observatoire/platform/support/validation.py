@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 
 from observatoire import vocabularies
 from observatoire.errors import InputError
@@ -27,7 +27,7 @@ NAME_MIN, NAME_MAX = 3, 150  # data·inclusion's `nom`
 DESCRIPTION_MIN, DESCRIPTION_MAX = 5, 10_000  # data·inclusion's `description`
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 2_000
-URL_MAX = 500
+URL_MAX = plaindata.URL_MAX
 MAX_SERVICES = 50
 MAX_ZONES = 500
 DEFAULT_LICENCE = "Licence Ouverte 2.0"
@@ -36,7 +36,6 @@ _SIRET = re.compile(r"^\d{14}$")
 _RNA = re.compile(r"^W\d{9}$")
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,20}$")
 _LA_POSTE_SIREN = "356000000"  # its SIRETs follow another key rule (INSEE)
-_URL = URLValidator(schemes=["http", "https"])
 _EMAIL = EmailValidator()
 
 STRUCTURE_LISTS: dict[str, vocabularies.Vocabulary] = {"networks": inclusion.NETWORKS}
@@ -148,21 +147,7 @@ def _text(
     min_length: int = 0,
     max_length: int = SHORT_TEXT_MAX,
 ) -> str:
-    value = data.get(name)
-    if value is None:
-        value = ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise InputError("expected text", field=name)
-    text = str(value).strip()
-    if "\x00" in text:
-        raise InputError("contains a NUL byte", field=name)
-    if required and not text:
-        raise InputError("is required", field=name)
-    if text and len(text) < min_length:
-        raise InputError(f"is shorter than {min_length} characters", field=name)
-    if len(text) > max_length:
-        raise InputError(f"is longer than {max_length} characters", field=name)
-    return text
+    return plaindata.text(data, name, max_length, required=required, min_length=min_length)
 
 
 def codes(values: Any, vocabulary: vocabularies.Vocabulary, name: str) -> list[str]:
@@ -186,16 +171,6 @@ def _code(data: Mapping[str, Any], name: str, vocabulary: vocabularies.Vocabular
         raise InputError(
             f"unknown code {value!r} (allowed: {', '.join(vocabulary.codes)})", field=name
         )
-    return value
-
-
-def url(data: Mapping[str, Any], name: str) -> str:
-    value = _text(data, name, max_length=URL_MAX)
-    if value:
-        try:
-            _URL(value)
-        except ValidationError:
-            raise InputError(f"{value!r} is not an http(s) address", field=name) from None
     return value
 
 
@@ -266,22 +241,6 @@ def zone_refs(values: Any, name: str = "zones") -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _date(data: Mapping[str, Any], name: str) -> datetime.date | None:
-    value = data.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        try:
-            value = datetime.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise InputError(f"{value!r} is not a date YYYY-MM-DD", field=name) from None
-    if value > datetime.date.today():
-        raise InputError("is in the future", field=name)
-    return value
-
-
 def _bool(data: Mapping[str, Any], name: str) -> bool:
     value = data.get(name, False)
     if isinstance(value, bool):
@@ -304,7 +263,7 @@ def _sources(data: Mapping[str, Any]) -> list[dict[str, str | None]]:
             source: dict[str, str | None] = {"title": _text(item, "title", required=True)}
             for key in ("publisher", "locator", "date"):
                 source[key] = _text(item, key) or None
-            source["url"] = url(item, "url") or None
+            source["url"] = plaindata.url(item, "url") or None
         except InputError as exc:
             raise InputError(exc.message, field=f"{where}.{exc.field}") from None
         out.append(source)
@@ -347,7 +306,7 @@ def clean_service(data: Mapping[str, Any]) -> ServiceData:
         fees=_code(data, "fees", inclusion.FEES),
         fees_details=_text(data, "fees_details"),
         access_conditions=_text(data, "access_conditions", max_length=LONG_TEXT_MAX),
-        mobilisation_url=url(data, "mobilisation_url"),
+        mobilisation_url=plaindata.url(data, "mobilisation_url", mailto=True),
         **lists,
     )
 
@@ -381,6 +340,7 @@ def clean_structure(data: Mapping[str, Any]) -> StructureData:
     if not isinstance(data, Mapping):
         raise InputError("a structure must be a mapping of fields")
     _unknown(data, STRUCTURE_FIELDS)
+    plaindata.refuse_nul(data)  # kept raw too, where no field check reaches
     structure_type = _code(data, "structure_type", vocabularies.SUPPORT_STRUCTURE_TYPES)
     if not structure_type:
         raise InputError("is required", field="structure_type")
@@ -396,14 +356,14 @@ def clean_structure(data: Mapping[str, Any]) -> StructureData:
         rna=_pattern(data, "rna", _RNA, "an RNA number (W and 9 digits)"),
         commune=_commune(data),
         address=_text(data, "address", max_length=300),
-        website=url(data, "website"),
+        website=plaindata.url(data, "website"),
         email=_email(data),
         phone=_pattern(data, "phone", _PHONE, "a telephone number"),
         sources=_sources(data),
         licence=_text(data, "licence", max_length=80) or DEFAULT_LICENCE,
         is_fictitious=_bool(data, "is_fictitious"),
         update_frequency_months=plaindata.update_frequency(data),
-        last_reviewed=_date(data, "last_reviewed"),
+        last_reviewed=plaindata.past_date(data, "last_reviewed"),
         services=_services(data),
         raw=plaindata.jsonable(dict(data)),
     )

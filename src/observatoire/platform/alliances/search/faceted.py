@@ -23,6 +23,7 @@ from observatoire.platform.alliances.models import Alliance, FacetValue, State
 from observatoire.platform.alliances.search import facets
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 10_000  # deeper than any browsing; bounds the offset (SQLite's integers are 64-bit)
 _LOCATION = (facets.PLACE, facets.OWN_TERRITORY)  # location rows, counted by no facet
 _COUNT = f"SELECT facet, code, COUNT(*) FROM {FacetValue._meta.db_table} WHERE alliance_id IN"
 
@@ -40,8 +41,8 @@ class SearchParams:
         unknown = sorted(set(self.filters) - set(facets.BY_NAME))
         if unknown:
             raise InputError(f"unknown facet(s): {', '.join(unknown)}", field=unknown[0])
-        if self.page < 1:
-            raise InputError("must be 1 or more", field="page")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InputError(f"must be between 1 and {MAX_PAGE}", field="page")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InputError(f"must be between 1 and {MAX_PER_PAGE}", field="per_page")
 
