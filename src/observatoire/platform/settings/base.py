@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "observatoire.platform.alliances",
     "observatoire.platform.funds",
     "observatoire.platform.support",
+    "observatoire.platform.diagnostic",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,69 @@
+"""Diagnostic fixtures: the demo study published by the real pipeline, the seed fiches, and a
+helper that answers every page of the web questionnaire."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="session")
+def demo_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published folder of the demo IMPACT-Citoyens study (synthetic respondents), computed
+    once per test process by the study pipeline itself."""
+    from observatoire.studies.compute import compute_study
+    from observatoire.studies.tidy import write_tidy
+    from observatoire.studies.validate import validate_study
+
+    root = tmp_path_factory.mktemp("published")
+    out = root / "impact-citoyens"
+    out.mkdir()
+    study, waves = validate_study(ROOT / "studies" / "impact-citoyens")
+    write_tidy(compute_study(study, waves), out)
+    return root
+
+
+@pytest.fixture
+def published(settings: Any, demo_published: Path) -> Path:
+    settings.PUBLISHED_DIR = demo_published
+    return demo_published
+
+
+@pytest.fixture
+def seed(db: None) -> int:
+    from observatoire.platform.alliances.content import load_seed
+
+    return load_seed()
+
+
+@pytest.fixture
+def answer_all() -> Callable[..., str]:
+    """Take the diagnostic through the pages with the test client; returns the link's key."""
+
+    def run(client: Any, actor_type: str, answers: dict[str, Any], commune: str = "94018") -> str:
+        from observatoire.platform.diagnostic import questionnaire
+
+        response = client.post("/diagnostic/commencer/", {"actor_type": actor_type})
+        assert response.status_code == 302, response.content
+        key = response["Location"].split("/")[2]
+        qn = questionnaire.get()
+        for module in qn.modules_for(actor_type):
+            posted: dict[str, Any] = {}
+            for q in module.questions_for(actor_type):
+                if q.kind == "actor_type":
+                    posted[q.code] = actor_type
+                elif q.kind == "commune":
+                    posted[q.code] = commune
+                else:
+                    posted.update({k: answers[k] for k in q.answer_codes if k in answers})
+            response = client.post(f"/diagnostic/{key}/{module.code}/", posted)
+            assert response.status_code == 302, (module.code, response.content[:3000])
+        assert response["Location"] == f"/diagnostic/{key}/resultat/"
+        return key
+
+    return run
