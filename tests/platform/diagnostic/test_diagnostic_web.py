@@ -75,9 +75,7 @@ def test_result_page_shows_door_reasons_peers_and_recommendations(
 ) -> None:
     key = answer_all(client, "associations", ASSOCIATION)
     html = client.get(f"/diagnostic/{key}/resultat/").content.decode()
-    assert (
-        "Votre porte d'entrée : Équilibrer et hybrider les modèles socio-économiques" in html
-    )
+    assert "Votre porte d'entrée : Équilibrer et hybrider les modèles socio-économiques" in html
     assert "Étage atteint : 1 sur 4." in html
     assert "plutôt qu&#x27;une cible inatteignable" in html
     for score in ("<strong>52</strong>/100", "<strong>44</strong>/100", "<strong>11</strong>/100"):
