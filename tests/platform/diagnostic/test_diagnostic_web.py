@@ -87,7 +87,7 @@ def test_result_page_shows_door_reasons_peers_and_recommendations(
     # recommendations: fiches of the EPT and the region's results, each with why
     assert "Q2ER et VitaWin" in html
     assert "Sur votre territoire : Paris Est Marne et Bois." in html
-    assert "/resultats/impact-citoyens/region/11/" in html or "impact-citoyens" in html
+    assert "/resultats/impact-citoyens/regions/11/" in html
     assert html.count('class="why"') >= 5
 
 
