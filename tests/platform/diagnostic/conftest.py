@@ -12,6 +12,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 
 
+@pytest.fixture(autouse=True)
+def french() -> Any:
+    """French unless a test says otherwise: a previous test may leave English active."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The published folder of the demo IMPACT-Citoyens study (synthetic respondents), computed

@@ -13,7 +13,7 @@ from observatoire.platform.diagnostic import answers, questionnaire
 
 
 def _problems(raw: dict[str, Any], actor_type: str = "associations") -> dict[str, str]:
-    with pytest.raises(answers.AnswersInvalid) as caught:
+    with pytest.raises(answers.AnswersInvalid) as caught:  # in the active language
         answers.clean(questionnaire.get(), actor_type, raw)
     return {p.field: p.message for p in caught.value.problems}
 

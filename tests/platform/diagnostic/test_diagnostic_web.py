@@ -184,3 +184,20 @@ def test_landing_and_home_lead_to_the_diagnostic(
                                                    "objectif": "innovation-societale"})  # fmt: skip
     assert start.status_code == 302
     assert Diagnostic.objects.get().answers == {"ENVIES": ["innovation-societale"]}
+
+
+def test_diagnostics_left_unopened_for_a_year_are_purged(client: Client) -> None:
+    import datetime
+
+    from django.core.management import call_command
+
+    client.post("/diagnostic/commencer/", {"actor_type": "entreprises"})
+    client.post("/diagnostic/commencer/", {"actor_type": "citoyens"})
+    old = Diagnostic.objects.filter(actor_type="citoyens")
+    old.update(last_active_on=datetime.date.today() - datetime.timedelta(days=400))
+    out = io.StringIO()
+    call_command("purge_diagnostics", "--dry-run", stdout=out)
+    assert "1 diagnostic(s) unopened for 365 days would be erased" in out.getvalue()
+    assert Diagnostic.objects.count() == 2
+    call_command("purge_diagnostics", stdout=out)
+    assert list(Diagnostic.objects.values_list("actor_type", flat=True)) == ["entreprises"]

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from observatoire import territory, vocabularies
-from observatoire.platform.diagnostic import answers, peers, recommendations, records
+from observatoire import vocabularies
+from observatoire.platform.diagnostic import answers, peers, records, report
 from observatoire.platform.diagnostic.models import Diagnostic
 from observatoire.platform.diagnostic.questionnaire import Questionnaire
 from observatoire.platform.diagnostic.scoring import Result
@@ -95,21 +95,11 @@ def result_context(
     request: HttpRequest, diagnostic: Diagnostic, key: str, language: str
 ) -> dict[str, Any]:
     qn = records.questionnaire_of(diagnostic)
-    result = records.result(diagnostic)
     clean = answers.clean(qn, diagnostic.actor_type, diagnostic.answers)
-    commune = territory.get(diagnostic.commune, "commune")
+    found = report.build(qn, diagnostic.actor_type, diagnostic.commune, clean, language)
+    result, commune = found.result, found.commune
     previous = diagnostic.previous
     before = previous.result if previous is not None and previous.result else None
-    comparisons = peers.compare(qn, diagnostic.actor_type, commune.code, clean)
-    fragilities = clean.get("DOMAINES", [])
-    profile = recommendations.Profile(
-        actor_type=diagnostic.actor_type,
-        commune=commune,
-        door=result.door,
-        fragilities=tuple(fragilities) if isinstance(fragilities, list) else (),
-        stage=result.stage,
-        language=language,
-    )
     result_url = reverse("diagnostic:result", kwargs={"key": key})
     return {
         "key": key,
@@ -127,11 +117,11 @@ def result_context(
         "threshold": int(qn.rules.floor_threshold),
         "actor_type": vocabularies.ACTOR_TYPES[diagnostic.actor_type].label(language),
         "commune": commune,
-        "peers": _peer_rows(comparisons, language),
-        "peer_notices": list(peers.notices(comparisons).values()),
-        "fiches": recommendations.alliances(profile),
-        "structures": [],
-        "readings": recommendations.readings(profile),
+        "peers": _peer_rows(found.peers, language),
+        "peer_notices": found.notices(),
+        "fiches": found.alliances,
+        "structures": found.structures,
+        "readings": found.readings,
         "previous": before,
         "previous_date": date_format(previous.completed_on)
         if previous and previous.completed_on

@@ -36,6 +36,14 @@ def find(key: str) -> Diagnostic | None:
     return Diagnostic.objects.filter(key_hash=_hash(key)).first()
 
 
+def touch(diagnostic: Diagnostic) -> None:
+    """Note today as the day the link was last opened (the retention purge counts from it)."""
+    today = timezone.localdate()
+    if diagnostic.last_active_on != today:
+        Diagnostic.objects.filter(pk=diagnostic.pk).update(last_active_on=today)
+        diagnostic.last_active_on = today
+
+
 def questionnaire_of(diagnostic: Diagnostic) -> Questionnaire:
     return questionnaire.get(diagnostic.version)
 

@@ -42,6 +42,7 @@ def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if diagnostic is None:
             response = render(request, "diagnostic/unknown.html", status=404)
         else:
+            records.touch(diagnostic)
             response = view(request, diagnostic, key, *args, **kwargs)
         response["Referrer-Policy"] = "no-referrer"
         response["X-Robots-Tag"] = "noindex, nofollow"
