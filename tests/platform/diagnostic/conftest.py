@@ -26,14 +26,15 @@ def demo_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The published folder of the demo IMPACT-Citoyens study (synthetic respondents), computed
     once per test process by the study pipeline itself."""
     from observatoire.studies.compute import compute_study
-    from observatoire.studies.tidy import write_tidy
-    from observatoire.studies.validate import validate_study
+    from observatoire.studies.outputs.publication import Publication
+    from observatoire.studies.outputs.tidy import write_tidy
+    from observatoire.studies.spec.validate import validate_study
 
     root = tmp_path_factory.mktemp("published")
     out = root / "impact-citoyens"
     out.mkdir()
     study, waves = validate_study(ROOT / "studies" / "impact-citoyens")
-    write_tidy(compute_study(study, waves), out)
+    write_tidy(Publication(compute_study(study, waves)), out)
     return root
 
 

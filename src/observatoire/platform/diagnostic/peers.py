@@ -27,6 +27,7 @@ from observatoire.platform.diagnostic.questionnaire import (
 )
 from observatoire.platform.diagnostic.scoring import Answers
 from observatoire.platform.results import published
+from observatoire.results_contract import NATIONAL, Flag
 
 CITIZENS = "citoyens"
 
@@ -51,7 +52,7 @@ class Figure:
         return vocabularies.ACTOR_TYPES[self.population].label(language)
 
     def territory_label(self, language: str = "fr") -> str:
-        if self.territory == published.NATIONAL:
+        if self.territory == NATIONAL:
             return "France"
         return territory.study_region_name(self.territory)
 
@@ -103,7 +104,7 @@ def _figures(
     if study is None:
         return []
     question = f"{ref.question}.{item.code}" if item else ref.question
-    rows = study.results.filter(
+    rows = study.results.frame.filter(
         pl.col("wave") == study.latest_wave,
         pl.col("question") == question,
         pl.col("indicator") == "share",
@@ -111,9 +112,9 @@ def _figures(
     )
     if not _same_scale(rows, q, item):
         return []
-    wanted = [(CITIZENS, region), (CITIZENS, published.NATIONAL)]
+    wanted = [(CITIZENS, region), (CITIZENS, NATIONAL)]
     if actor_type != CITIZENS:
-        wanted.append((actor_type, published.NATIONAL))
+        wanted.append((actor_type, NATIONAL))
     figures = []
     for population, place in wanted:
         if place is None:
@@ -152,7 +153,7 @@ def _row(
 def _figure(
     study: published.PublishedStudy, population: str, place: str, row: dict[str, Any]
 ) -> Figure:
-    withheld = row["flag"] == "suppressed"
+    withheld = row["flag"] == Flag.SUPPRESSED
     return Figure(
         study=study.code,
         study_title=study.title,
@@ -163,7 +164,7 @@ def _figure(
         ci_low=None if withheld else row["ci_low"],
         ci_high=None if withheld else row["ci_high"],
         base=int(row["n"]),
-        small_base=row["flag"] == "small_base",
+        small_base=row["flag"] == Flag.SMALL_BASE,
         synthetic=bool(study.meta.get("synthetic")),
     )
 

@@ -15,7 +15,7 @@ from observatoire.platform.diagnostic import answers, peers, records, report
 from observatoire.platform.diagnostic.models import Diagnostic
 from observatoire.platform.diagnostic.questionnaire import Questionnaire
 from observatoire.platform.diagnostic.scoring import Result
-from observatoire.studies import formats
+from observatoire.results_contract import formats
 
 
 @dataclass(frozen=True)
@@ -61,21 +61,27 @@ def objective_views(
 
 
 def _peer_rows(comparisons: list[peers.Comparison], language: str) -> list[dict[str, Any]]:
+    def percent(value: float | None) -> str:
+        return formats.percent(value, language=language)
+
     rows = []
     for comparison in comparisons:
         figures = []
         for f in comparison.figures:
+            interval = (
+                f"{percent(f.ci_low)} – {percent(f.ci_high)}"
+                if f.ci_low is not None and f.ci_high is not None
+                else ""
+            )
             figures.append(
                 {
                     "who": f.population_label(language),
                     "where": f.territory_label(language),
                     "source": f"{f.study_title} {f.wave}",
-                    "share": formats.percent(f.share) if f.share is not None else "",
-                    "interval": f"{formats.percent(f.ci_low)} – {formats.percent(f.ci_high)}"
-                    if f.ci_low is not None and f.ci_high is not None
-                    else "",
+                    "share": percent(f.share) if f.share is not None else "",
+                    "interval": interval,
                     "base": f.base,
-                    "base_text": formats.count(f.base),
+                    "base_text": formats.count(f.base, language=language),
                     "small_base": f.small_base,
                     "withheld": f.share is None,
                 }

@@ -152,7 +152,7 @@ def readings(profile: Profile) -> list[Recommendation]:
     region = profile.commune.study_region
     studies = published.studies()
     for study in studies[:1]:
-        if region and region in study.region_codes():
+        if region and region in study.results.territories():
             name = territory.study_region_name(region)
             out.append(
                 Recommendation(
