@@ -22,7 +22,7 @@ from observatoire import territory, vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.alliances import places
 from observatoire.platform.alliances.search.faceted import SearchParams, find
-from observatoire.platform.alliances.summaries import summaries
+from observatoire.platform.alliances.search.summaries import summaries
 from observatoire.platform.results import published
 
 MIN_FICHES, MAX_FICHES = 3, 6
