@@ -24,7 +24,7 @@ def test_start_creates_an_anonymous_diagnostic_under_an_unguessable_link(client:
     assert key not in diagnostic.key_hash and len(diagnostic.key_hash) == 64  # only a hash kept
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "no-store" in page["Cache-Control"]
     html = page.content.decode()
     assert '<legend class="question-label">Votre association emploie-t-elle' in html

@@ -2,7 +2,7 @@
 and the counts. Thin: the work is in `records`, `scoring`, `peers`, `recommendations`.
 
 A diagnostic is reached only through its personal link; its pages are never cached, never
-indexed and send no referrer, so the link does not leak to the pages they point to.
+indexed and send their address to no other site, so the link does not leak.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         else:
             records.touch(diagnostic)
             response = view(request, diagnostic, key, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin: the link never leaves in a Referer, yet forms keep their Origin (CSRF)
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
