@@ -13,7 +13,6 @@ import pytest
 from diagnostic_examples import ASSOCIATION, CITIZEN
 
 from observatoire.platform.diagnostic import answers, peers, questionnaire
-from observatoire.results_contract import SCHEMA
 
 
 def _compare(actor_type: str, raw: dict[str, Any], commune: str = "94018") -> list[Any]:
@@ -63,8 +62,8 @@ def _row(**values: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "study": "impact-acteurs", "wave": "2023", "question": "Q2", "indicator": "share",
         "category": "utile", "territory": "FR", "profile": None, "profile_level": None,
-        "position": 1, "population": "associations", "estimate": 0.61, "se": 0.02, "ci_low": 0.57,
-        "ci_high": 0.65, "n": 600, "weighted_n": 1.0e6, "flag": None,
+        "position": 1, "population": "associations", "versus": None, "estimate": 0.61,
+        "se": 0.02, "ci_low": 0.57, "ci_high": 0.65, "n": 600, "weighted_n": 1.0e6, "flag": None,
         "question_label": "Le « jouer collectif »", "category_label": "Utile",
     }  # fmt: skip
     row.update(values)
@@ -73,13 +72,6 @@ def _row(**values: Any) -> dict[str, Any]:
 
 SCALE = [("indispensable", "Incontournable"), ("utile", "Utile"), ("peu-utile", "Peu utile"),
          ("inutile", "Pas du tout utile")]  # fmt: skip
-
-
-# Results of several populations (IMPACT-Acteurs) carry a `population` column once the results
-# contract has it (issue 10); until then these tests wait for it rather than fake it.
-needs_populations = pytest.mark.skipif(
-    "population" not in SCHEMA, reason="the results contract has no population column yet"
-)
 
 
 @pytest.fixture
@@ -101,7 +93,6 @@ def acteurs(settings: Any, demo_published: Path, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@needs_populations
 def test_actor_type_figures_come_from_a_study_with_populations(acteurs: Path) -> None:
     found = {c.key: c for c in _compare("associations", ASSOCIATION)}
     figures = _figures(found["JOUER_COLLECTIF"])
@@ -113,7 +104,6 @@ def test_actor_type_figures_come_from_a_study_with_populations(acteurs: Path) ->
     assert {f.study for f in found["IMPACTS.engagement"].figures} == {"impact-citoyens"}
 
 
-@needs_populations
 def test_a_withheld_figure_says_so(settings: Any, tmp_path: Path) -> None:
     rows = [
         _row(category=code, category_label=label, flag="suppressed" if code == "utile" else None)

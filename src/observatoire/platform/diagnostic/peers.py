@@ -2,10 +2,10 @@
 share of the same answer, with its confidence interval and base.
 
 Read from the published aggregates through the results app (never microdata). The lookup is
-generic: (study, question, answer, population, territory) in a study's tidy results, where the
-population is the `population` column when the study has one (IMPACT-Acteurs: one population per
-actor type) or the population its questionnaire reference names (IMPACT-Citoyens: citizens,
-read in the respondent's study region and in France). Nothing is compared when the published
+generic: (study, question, answer, population, territory) in a study's tidy results, whose
+`population` column says whose figure a row is: citizens (IMPACT-Citoyens, read in the
+respondent's study region and in France) or an actor type (IMPACT-Acteurs, one population per
+actor type). Nothing is compared when the published
 answers of a question differ from the questionnaire's (codes or wording of the scale); the
 questions' wording is held equal to the studies' by a test.
 """
@@ -119,7 +119,7 @@ def _figures(
     for population, place in wanted:
         if place is None:
             continue
-        row = _row(rows, ref, population, place, code)
+        row = _row(rows, population, place, code)
         if row is not None:
             figures.append(_figure(study, population, place, row))
     return figures
@@ -139,14 +139,10 @@ def _same_scale(rows: pl.DataFrame, q: Question, item: Item | None) -> bool:
     return True
 
 
-def _row(
-    rows: pl.DataFrame, ref: SameAs, population: str, place: str, code: str
-) -> dict[str, Any] | None:
-    if "population" in rows.columns:
-        rows = rows.filter(pl.col("population") == population)
-    elif population != ref.population:
-        return None
-    found = rows.filter(pl.col("territory") == place, pl.col("category") == code)
+def _row(rows: pl.DataFrame, population: str, place: str, code: str) -> dict[str, Any] | None:
+    found = rows.filter(
+        pl.col("population") == population, pl.col("territory") == place, pl.col("category") == code
+    )
     return found.row(0, named=True) if found.height else None
 
 

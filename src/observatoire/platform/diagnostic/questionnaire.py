@@ -105,12 +105,10 @@ class Band:
 
 @dataclass(frozen=True)
 class SameAs:
-    """A study question asked with the same wording and scale. `population`: the actor type that
-    a study without a population column surveys."""
+    """A study question asked with the same wording and scale."""
 
     study: str
     question: str
-    population: str = "citoyens"
 
 
 @dataclass(frozen=True)
