@@ -52,6 +52,14 @@ def seed(db: None) -> int:
 
 
 @pytest.fixture
+def directory(db: None) -> int:
+    """The support directory's seed: the national networks and the Paris Est Marne & Bois unit."""
+    from observatoire.platform.support.content import load_seed
+
+    return load_seed()
+
+
+@pytest.fixture
 def answer_all() -> Callable[..., str]:
     """Take the diagnostic through the pages with the test client; returns the link's key."""
 

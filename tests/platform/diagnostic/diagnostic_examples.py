@@ -7,7 +7,7 @@ from typing import Any
 # An employer association of Charenton-le-Pont, two to five partners, wishing to consolidate its
 # model and to co-build a territorial project.
 ASSOCIATION: dict[str, Any] = {
-    "TAILLE": "petite-moyenne", "EMPLOYEUR": "oui", "DOMAINES": ["education", "emploi"],
+    "TAILLE": "petite-moyenne", "EMPLOYEUR": "employeuse", "DOMAINES": ["education", "emploi"],
     "PARTENARIATS": "2-5", "ANCIENNETE": 4, "STRATEGIE": "recurrents",
     "ENGAGEMENT": "quelques-uns", "MESURE": "realisations", "CADRE_COMMUN": "parfois",
     "RICHESSES_HUMAINES": "ponctuellement", "RESSOURCES": "un-peu",
@@ -28,7 +28,7 @@ ASSOCIATION_RESULT = {
 
 # A small association without staff and without any partnership, wishing to co-build locally.
 NEWCOMER: dict[str, Any] = {
-    "TAILLE": "tres-petite", "EMPLOYEUR": "non", "DOMAINES": ["isolement"],
+    "TAILLE": "tres-petite", "EMPLOYEUR": "non-employeuse", "DOMAINES": ["isolement"],
     "PARTENARIATS": "aucune", "ANCIENNETE": 0, "STRATEGIE": "sans-objet", "ENGAGEMENT": "non",
     "MESURE": "non", "CADRE_COMMUN": "non", "RICHESSES_HUMAINES": "non", "RESSOURCES": "non",
     "TYPES_PARTENAIRES": [], "MODELE": "reflexion", "COCREATION": "non",

@@ -15,7 +15,7 @@ from observatoire.platform.diagnostic import questionnaire
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("seed", "published"),
+    pytest.mark.usefixtures("seed", "published", "directory"),
 ]
 
 
@@ -57,6 +57,10 @@ def test_an_employer_association_of_charenton_finds_its_door(page: Any) -> None:
     vitawin = fiches.filter(has_text="Q2ER et VitaWin")
     assert vitawin.count() == 1
     assert "Sur votre territoire : Paris Est Marne et Bois." in vitawin.inner_text()
+    structures = page.locator("ul[aria-labelledby=structures-title] > li")
+    assert structures.count() >= 1
+    assert "Couvre votre commune" in structures.first.inner_text()
+    assert "Pourquoi cette porte" in structures.first.inner_text()
     assert page.locator("text=Citoyens, Île-de-France").count() >= 1
     href = page.get_attribute("text=Télécharger le résultat (PDF)", "href")
     pdf = page.request.get(page.base_url + href)
@@ -91,7 +95,7 @@ def test_bad_answers_get_a_clear_message_and_lose_nothing(page: Any) -> None:
     page.click("text=Vos partenariats aujourd'hui")  # back: everything is still there
     assert page.is_checked("#STRATEGIE-recurrents") and page.is_checked("#ENGAGEMENT-equipe")
     page.click("text=Votre profil")
-    assert page.is_checked("#EMPLOYEUR-oui") and "Charenton-le-Pont" in page.content()
+    assert page.is_checked("#EMPLOYEUR-employeuse") and "Charenton-le-Pont" in page.content()
 
 
 def test_the_questionnaire_works_with_the_keyboard_alone(page: Any) -> None:

@@ -43,7 +43,7 @@ def test_bad_answers_get_clear_messages_and_lose_nothing(client: Client) -> None
     start = client.post("/diagnostic/commencer/", {"actor_type": "associations"})
     key = start["Location"].split("/")[2]
     profile = {"TYPE_ACTEUR": "associations", "COMMUNE": "94018", "TAILLE": "petite-moyenne",
-               "EMPLOYEUR": "oui", "DOMAINES": ["education"]}  # fmt: skip
+               "EMPLOYEUR": "employeuse", "DOMAINES": ["education"]}  # fmt: skip
     assert client.post(f"/diagnostic/{key}/profil/", profile).status_code == 302
     posted = {"PARTENARIATS": "des-dizaines", "ANCIENNETE": "4", "ENGAGEMENT": "equipe",
               "MESURE": "resultats", "CADRE_COMMUN": "oui"}  # fmt: skip
@@ -56,7 +56,7 @@ def test_bad_answers_get_clear_messages_and_lose_nothing(client: Client) -> None
     assert 'value="equipe" checked' in html and 'value="4"' in html  # shown as typed
     saved = Diagnostic.objects.get().answers
     assert saved["ENGAGEMENT"] == "equipe" and saved["ANCIENNETE"] == 4  # the good ones kept
-    assert saved["EMPLOYEUR"] == "oui"  # earlier pages untouched
+    assert saved["EMPLOYEUR"] == "employeuse"  # earlier pages untouched
     assert "PARTENARIATS" not in saved
 
 
@@ -69,7 +69,7 @@ def test_a_result_needs_every_required_answer(client: Client, answer_all: Any) -
     assert "Commune où vous agissez principalement</a> : réponse obligatoire" in html
 
 
-@pytest.mark.usefixtures("published", "seed")
+@pytest.mark.usefixtures("published", "seed", "directory")
 def test_result_page_shows_door_reasons_peers_and_recommendations(
     client: Client, answer_all: Any
 ) -> None:
@@ -88,7 +88,11 @@ def test_result_page_shows_door_reasons_peers_and_recommendations(
     assert "Q2ER et VitaWin" in html
     assert "Sur votre territoire : Paris Est Marne et Bois." in html
     assert "/resultats/impact-citoyens/regions/11/" in html
-    assert html.count('class="why"') >= 5
+    # structures covering 94018, each saying why (an employer association needing engineering)
+    structures = html[html.index('id="structures-title"') : html.index('id="readings-title"')]
+    assert "Dispositif local d&#x27;accompagnement" in structures or "DLA" in structures
+    assert "Couvre votre commune" in structures
+    assert html.count('class="why"') >= 6
 
 
 @pytest.mark.usefixtures("published", "seed")
@@ -201,3 +205,16 @@ def test_diagnostics_left_unopened_for_a_year_are_purged(client: Client) -> None
     assert Diagnostic.objects.count() == 2
     call_command("purge_diagnostics", stdout=out)
     assert list(Diagnostic.objects.values_list("actor_type", flat=True)) == ["entreprises"]
+
+
+@pytest.mark.usefixtures("seed", "directory")
+def test_a_non_employer_association_is_oriented_to_guidasso_first(
+    client: Client, answer_all: Any
+) -> None:
+    from diagnostic_examples import NEWCOMER
+
+    key = answer_all(client, "associations", NEWCOMER)
+    html = client.get(f"/diagnostic/{key}/resultat/").content.decode()
+    structures = html[html.index('id="structures-title"') : html.index('id="readings-title"')]
+    first = structures[structures.index("<h4>") : structures.index("</h4>")]
+    assert "Guid&#x27;Asso" in first

@@ -194,6 +194,10 @@ class RecommendationOut(Schema):
 class RecommendationsOut(Schema):
     alliances: list[RecommendationOut]
     structures: list[RecommendationOut]
+    zone_blanche: bool = Field(description="no local structure meets the need")
+    general_doors: bool = Field(
+        description="no structure meets the needs: `structures` are the profile's general doors"
+    )
     readings: list[RecommendationOut]
 
 
@@ -255,6 +259,8 @@ def post_results(request: HttpRequest, payload: ResultIn) -> Any:
         "recommendations": {
             "alliances": [_recommendation(r) for r in found.alliances],
             "structures": [_recommendation(r) for r in found.structures],
+            "zone_blanche": found.zone_blanche,
+            "general_doors": found.general_doors,
             "readings": [_recommendation(r) for r in found.readings],
         },
         "notices": found.notices(),

@@ -127,6 +127,8 @@ def result_context(
         "peer_notices": found.notices(),
         "fiches": found.alliances,
         "structures": found.structures,
+        "zone_blanche": found.zone_blanche,
+        "general_doors": found.general_doors,
         "readings": found.readings,
         "previous": before,
         "previous_date": date_format(previous.completed_on)

@@ -50,6 +50,13 @@ REASON_FIELDS = {
     "subtopic",
     "subtopic_score",
 }
+# The parts of the profile that recommendations read: the kind of question and its codes.
+PROFILE_PARTS = {
+    "fragilities": ("multiple", "fragilities"),
+    "needs": ("multiple", "support_forms"),
+    "employment": ("single", "association_employment"),
+    "size": ("single", "organisation_sizes"),
+}
 _WORD = re.compile(r"\w+")
 
 
@@ -231,6 +238,7 @@ class Questionnaire:
     subtopics: tuple[Subtopic, ...]
     rules: Rules
     timing: Mapping[str, float]
+    profile: Mapping[str, str]  # part of the profile -> question code (fragilities, needs…)
     file: str = ""
     objective_sources: Mapping[str, str] = field(default_factory=dict)
 
@@ -380,6 +388,7 @@ class _Builder:
             subtopics=subtopics,
             rules=self._rules(doc["scoring"]),
             timing=doc["timing"],
+            profile=doc["profile"],
             file=file,
             objective_sources={
                 k: v.get("source", "") for k, v in doc["scoring"]["objectives"].items()
@@ -534,6 +543,15 @@ def _meaning_problems(qn: Questionnaire, doc: dict[str, Any]) -> list[str]:
             add(f"exactly one {kind} question is needed, in the first module", "modules")
 
     problems += _rules_problems(qn, seen, signals)
+    for part, (kind, vocabulary) in PROFILE_PARTS.items():
+        code = qn.profile[part]
+        where = f"profile.{part}"
+        if code not in seen:
+            add(f"unknown question {code!r}", where)
+        elif (q := qn.question(code)).kind != kind or [c.code for c in q.choices] != list(
+            vocabularies.get(vocabulary).codes
+        ):
+            add(f"question {code!r} must be {kind}, with the {vocabulary} codes", where)
     for ai, actor_type in enumerate(qn.actor_types):
         scored = {target for q in qn.questions_for(actor_type) for target in q.points_possible()}
         for objective in qn.objectives:

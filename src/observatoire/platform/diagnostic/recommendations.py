@@ -1,5 +1,5 @@
 """What to look at next, each with "why this": fiches of the base of alliances, support
-structures (the support app's orientation), and pages to read.
+structures (the support app's orientation service, « la bonne porte »), and pages to read.
 
 Fiches come from the alliances search service (several searches: the door's objective around the
 commune, anything around the commune, the door with the actor type or the fragilities anywhere),
@@ -24,8 +24,10 @@ from observatoire.platform.alliances import places
 from observatoire.platform.alliances.search.faceted import SearchParams, find
 from observatoire.platform.alliances.search.summaries import summaries
 from observatoire.platform.results import published
+from observatoire.platform.support.orientation import Orientation, clean_query, orient
 
 MIN_FICHES, MAX_FICHES = 3, 6
+MAX_STRUCTURES = 4
 _PER_SEARCH = 20
 
 
@@ -47,6 +49,9 @@ class Profile:
     door: str
     fragilities: tuple[str, ...] = ()
     stage: str | None = None
+    needs: tuple[str, ...] = ()  # forms of support (SUPPORT_FORMS codes)
+    employment: str = ""  # employeuse / non-employeuse (associations)
+    size: str = ""  # ORGANISATION_SIZES code
     language: str = "fr"
 
 
@@ -144,6 +149,37 @@ def _level(t: territory.Territory) -> tuple[int, str]:
     if t.kind == "department":
         return 3, _("Dans votre département : %(name)s.") % {"name": t.name}
     return 2, _("Dans votre région : %(name)s.") % {"name": t.name}
+
+
+def orientation(profile: Profile, *, needs: bool = True) -> Orientation:
+    """The support structures' services for this respondent and need (the support app's rules:
+    employer or not, needs, stage, the door as objective; then coverage, distance, rotation).
+    `needs=False` asks for the general doors of the profile, whatever the need."""
+    query = clean_query(
+        actor_type=profile.actor_type,
+        commune=profile.commune.code,
+        needs=profile.needs if needs else (),
+        stage=profile.stage or "",
+        employment=profile.employment,
+        size=profile.size,
+        objective=profile.door,
+    )
+    return orient(query, limit=MAX_STRUCTURES)
+
+
+def structures(found: Orientation) -> list[Recommendation]:
+    return [
+        Recommendation(
+            title=s.structure_name
+            if s.service_name == s.structure_name
+            else f"{s.structure_name} — {s.service_name}",
+            url=s.url,
+            summary=_("Couvre votre commune : %(zone)s.") % {"zone": s.zone_name},
+            why=s.reasons,
+            fictitious=s.is_fictitious,
+        )
+        for s in found.suggestions
+    ]
 
 
 def readings(profile: Profile) -> list[Recommendation]:

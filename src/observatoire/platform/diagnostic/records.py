@@ -19,9 +19,17 @@ from django.utils import timezone
 
 from observatoire import territory
 from observatoire.errors import InputError
-from observatoire.platform.diagnostic import aggregates, answers, questionnaire, scoring
+from observatoire.platform.diagnostic import (
+    aggregates,
+    answers,
+    questionnaire,
+    recommendations,
+    report,
+    scoring,
+)
 from observatoire.platform.diagnostic.models import Diagnostic
 from observatoire.platform.diagnostic.questionnaire import Module, Questionnaire
+from observatoire.platform.support import gaps
 
 KEY_LENGTH = 32  # characters of token_urlsafe(24)
 
@@ -154,14 +162,19 @@ def result(diagnostic: Diagnostic) -> scoring.Result:
 
 @transaction.atomic
 def complete(diagnostic: Diagnostic) -> scoring.Result:
-    """Compute the result, keep its figures with the answers, and count it once."""
+    """Compute the result, keep its figures with the answers, and count it once: by actor type,
+    door and region, and, when no local structure meets the need, as a gap of the directory."""
     outcome = result(diagnostic)
     diagnostic.result = outcome.as_data()
     if diagnostic.completed_on is None:
         diagnostic.completed_on = timezone.localdate()
     if not diagnostic.counted:
-        region = territory.get(diagnostic.commune, "commune").study_region or ""
-        aggregates.count(diagnostic.actor_type, outcome.door, region)
+        commune = territory.get(diagnostic.commune, "commune")
+        aggregates.count(diagnostic.actor_type, outcome.door, commune.study_region or "")
+        qn = questionnaire_of(diagnostic)
+        clean = answers.clean(qn, diagnostic.actor_type, diagnostic.answers)
+        profile = report.profile_of(qn, diagnostic.actor_type, commune, clean, outcome)
+        gaps.record(recommendations.orientation(profile))  # counted if no local door: a gap
         diagnostic.counted = True
     diagnostic.save()
     return outcome

@@ -21,6 +21,8 @@ class Report:
     peers: list[peers.Comparison]
     alliances: list[Recommendation]
     structures: list[Recommendation]
+    zone_blanche: bool  # no local structure meets the need: only national networks are listed
+    general_doors: bool  # no structure meets the needs: the profile's general doors instead
     readings: list[Recommendation]
 
     def notices(self) -> list[str]:
@@ -34,22 +36,50 @@ def build(
     """The report of a complete, validated set of answers (`answers.clean`)."""
     result = scoring.score(qn, actor_type, answers)
     place = territory.get(commune, "commune")
-    fragilities = answers.get("DOMAINES", [])
-    profile = recommendations.Profile(
-        actor_type=actor_type,
-        commune=place,
-        door=result.door,
-        fragilities=tuple(fragilities) if isinstance(fragilities, list) else (),
-        stage=result.stage,
-        language=language,
-    )
+    profile = profile_of(qn, actor_type, place, answers, result, language)
+    doors = recommendations.orientation(profile)
+    general = not doors.suggestions and bool(profile.needs)
+    listed = recommendations.orientation(profile, needs=False) if general else doors
     return Report(
         questionnaire=qn,
         actor_type=actor_type,
-        commune=place,
+        commune=profile.commune,
         result=result,
         peers=peers.compare(qn, actor_type, commune, answers),
         alliances=recommendations.alliances(profile),
-        structures=[],
+        structures=recommendations.structures(listed),
+        zone_blanche=doors.zone_blanche,
+        general_doors=general and bool(listed.suggestions),
         readings=recommendations.readings(profile),
+    )
+
+
+def profile_of(
+    qn: Questionnaire,
+    actor_type: str,
+    commune: territory.Territory,
+    answers: Answers,
+    result: scoring.Result,
+    language: str = "fr",
+) -> recommendations.Profile:
+    """What the recommendations read of a respondent: the profile questions, needs, door."""
+
+    def codes(part: str) -> tuple[str, ...]:
+        value = answers.get(qn.profile[part])
+        return tuple(value) if isinstance(value, list) else ()
+
+    def code(part: str) -> str:
+        value = answers.get(qn.profile[part])
+        return value if isinstance(value, str) else ""
+
+    return recommendations.Profile(
+        actor_type=actor_type,
+        commune=commune,
+        door=result.door,
+        fragilities=codes("fragilities"),
+        stage=result.stage,
+        needs=codes("needs"),
+        employment=code("employment"),
+        size=code("size"),
+        language=language,
     )
