@@ -11,7 +11,11 @@ MODULES = [
     "observatoire.survey",
     "observatoire.survey.design",
     "observatoire.survey.linearization",
-    "observatoire.survey.estimators",
+    "observatoire.survey.means",
+    "observatoire.survey.quantiles",
+    "observatoire.survey.proportions",
+    "observatoire.survey.comparisons",
+    "observatoire.survey.pps",
     "observatoire.survey.replicates",
     "observatoire.survey.tests",
 ]

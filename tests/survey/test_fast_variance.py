@@ -11,8 +11,9 @@ import pytest
 
 from observatoire.survey.calibration import calibrate, poststratify, rake, trim
 from observatoire.survey.design import Design
-from observatoire.survey.estimators import domains, mean
+from observatoire.survey.estimates import domains
 from observatoire.survey.linearization import domain_variances, total_variance
+from observatoire.survey.means import mean
 
 N = 1_500
 SEX = {"F": 780.0e3, "H": 720.0e3}

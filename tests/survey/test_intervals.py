@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from observatoire.survey import Design, SurveyError, ciprop, quantile
-from observatoire.survey.estimators import upper_f_quantile
+from observatoire.survey.proportions import upper_f_quantile
 
 METHODS = ("logit", "likelihood", "asin", "beta", "mean", "xlogit")
 # Every stratum fully sampled (fpc = sample size), weights differing by stratum: a census.

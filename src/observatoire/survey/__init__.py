@@ -24,9 +24,12 @@ from observatoire.survey.comparisons import (
 )
 from observatoire.survey.design import CalibrationAdjustment, Design
 from observatoire.survey.errors import SurveyError
-from observatoire.survey.estimators import Estimates, ciprop, mean, quantile, ratio, total, var
+from observatoire.survey.estimates import Estimates
 from observatoire.survey.linearization import degrees_of_freedom, total_variance
+from observatoire.survey.means import mean, ratio, total, var
 from observatoire.survey.pps import HR, ppsmat
+from observatoire.survey.proportions import ciprop
+from observatoire.survey.quantiles import quantile
 from observatoire.survey.replicates import ReplicateWeights, as_replicate, from_columns
 from observatoire.survey.tests import chisq, ttest
 

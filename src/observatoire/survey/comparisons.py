@@ -30,7 +30,8 @@ from scipy import stats
 
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
-from observatoire.survey.estimators import Estimates, mean
+from observatoire.survey.estimates import Estimates
+from observatoire.survey.means import mean
 
 Correction = Literal["none", "bonferroni", "bh"]
 Test = Literal["t", "F", "Chisq", "Wald", "adjWald"]

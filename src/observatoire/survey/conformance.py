@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from observatoire.survey import comparisons, estimators, replicates, tests
+from observatoire.survey import comparisons, means, proportions, quantiles, replicates, tests
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
+from observatoire.survey.estimates import Estimates
 from observatoire.survey.pps import HR, PPS, ppsmat
 
 
@@ -104,27 +105,25 @@ def _pps(spec: Any, base: Path) -> PPS | None:
     raise SurveyError(f"unknown pps {spec!r}", field="design.pps")
 
 
-def estimate(spec: dict[str, Any], design: Design, statistic: str) -> estimators.Estimates:
+def estimate(spec: dict[str, Any], design: Design, statistic: str) -> Estimates:
     """The case's estimator call (`statistic` mean, total, var, ratio, quantile or ciprop)."""
     options = spec.get("options") or {}
     variables = spec.get("variables") or []
     by = spec.get("by") or None
     common = {"na_rm": bool(spec.get("na_rm", False)), "level": spec.get("level", 0.95)}
     if statistic in ("mean", "total"):
-        function = estimators.mean if statistic == "mean" else estimators.total
+        function = means.mean if statistic == "mean" else means.total
         covariance = options.get("covariance")
         deff = options.get("deff", False)
         return function(design, variables, by=by, deff=deff, covariance=covariance, **common)
     if statistic == "var":
-        return estimators.var(design, variables, by=by, **common)
+        return means.var(design, variables, by=by, **common)
     if statistic == "ratio":
         covariance = options.get("covariance")
         denominator = spec["denominator"]
-        return estimators.ratio(
-            design, variables, denominator, by=by, covariance=covariance, **common
-        )
+        return means.ratio(design, variables, denominator, by=by, covariance=covariance, **common)
     if statistic == "quantile":
-        return estimators.quantile(
+        return quantiles.quantile(
             design,
             variables[0],
             spec["quantiles"],
@@ -134,7 +133,7 @@ def estimate(spec: dict[str, Any], design: Design, statistic: str) -> estimators
             **common,
         )
     if statistic == "ciprop":
-        return estimators.ciprop(
+        return proportions.ciprop(
             design,
             variables[0],
             options["equals"],

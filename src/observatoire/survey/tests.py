@@ -15,8 +15,9 @@ from scipy import stats
 from observatoire.survey.comparisons import Comparison, compared, difference, tested
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
-from observatoire.survey.estimators import domains, mean
+from observatoire.survey.estimates import domains
 from observatoire.survey.linearization import degrees_of_freedom, total_variance
+from observatoire.survey.means import mean
 
 Statistic = Literal["F", "Chisq", "Wald", "adjWald"]
 

@@ -8,7 +8,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-from observatoire.errors import InputError
 from observatoire.survey.calibration import Margin, apply_calibration, calibrate, poststratify, rake
 from observatoire.survey.calibration.targets import combine_codes
 from observatoire.survey.design import Design
@@ -16,10 +15,6 @@ from observatoire.survey.errors import SurveyError
 
 SEX = {"F": 26.9e6, "H": 25.0e6}
 AGE = {"18-34": 14e6, "35-64": 24e6, "65+": 13.9e6}
-
-
-def test_survey_error_is_an_input_error() -> None:
-    assert issubclass(SurveyError, InputError)
 
 
 def test_category_in_the_sample_without_a_target(people: Design) -> None:

@@ -14,8 +14,7 @@ from observatoire.results_contract import NATIONAL
 from observatoire.studies.compute.comparisons import versus_rest
 from observatoire.studies.compute.figures import Family, Figure
 from observatoire.studies.spec.model import Study, Wave
-from observatoire.survey import Design
-from observatoire.survey.estimators import Estimates, mean
+from observatoire.survey import Design, Estimates, mean
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, get_args
 
 import numpy as np
 import polars as pl
@@ -40,7 +40,8 @@ from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 
 INTERCEPT = "(Intercept)"
-METHODS = ("linear", "raking", "logit")
+Method = Literal["linear", "raking", "logit"]
+METHODS: tuple[Method, ...] = get_args(Method)
 RESCALE_THRESHOLD = 20.0
 """R's ``SOMETHRESHOLD``: when every target exceeds the weighted sample total this many times,
 the weights are first scaled by the mean ratio (and bounds apply to the scaled weights)."""
@@ -128,7 +129,7 @@ def calibrate(
     totals: Mapping[Any, Any] | None = None,
     *,
     margins: MarginsLike | None = None,
-    method: str = "linear",
+    method: Method = "linear",
     bounds: tuple[float, float] | None = None,
     max_iter: int = 50,
     epsilon: float = 1e-10,

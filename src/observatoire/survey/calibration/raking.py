@@ -13,6 +13,7 @@ must be below `epsilon`; otherwise `SurveyError` names the margin and category s
 from __future__ import annotations
 
 import warnings
+from typing import Literal
 
 import numpy as np
 
@@ -46,7 +47,7 @@ def rake(
     max_iter: int = 100,
     epsilon: float = 1e-10,
     bounds: tuple[float, float] | None = None,
-    rule: str = "gap",
+    rule: Literal["gap", "r"] = "gap",
 ) -> Design:
     """Rake `design` to `margins` (R's ``rake``, run to convergence).
 

@@ -85,8 +85,7 @@ def apply_calibration(design: Design, spec: Mapping[str, Any]) -> Design:
             **shares,
         )
     if method == "raking" and totals is None and bounds is None:
-        rule = "gap" if control is None else "r"
-        return rake(design, margins, rule=rule, **shares, **options)
+        return rake(design, margins, rule="gap" if control is None else "r", **shares, **options)
     if method in ("raking", "linear", "logit"):
         if shares:
             raise SurveyError(
