@@ -28,9 +28,8 @@ from observatoire.studies.compute.figures import analysis_frame
 from observatoire.studies.compute.weighting import WaveWeighting, summarise, weight_wave
 from observatoire.studies.spec.populations import MultiStudy, Population
 from observatoire.studies.spec.validate import PopulationWave
-from observatoire.survey import Design, independent_differences, mean
+from observatoire.survey import Design, Estimates, independent_differences, mean
 from observatoire.survey.calibration import rake
-from observatoire.survey.estimators import Estimates
 
 REFERENCE = "citoyens"  # the population every other one is read against first
 STRATUM, STRATUM_SIZE = "_stratum", "_stratum_size"
