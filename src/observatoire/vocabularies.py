@@ -291,6 +291,106 @@ SUPPORT_STRUCTURE_TYPES = _vocab(
     ("autre", "Autre", "Other"),
 )
 
+# The balanced scorecard of the alliance economy and the partnership health check
+# (../shared/notes/next_capabilities.md §3; the semantics of each code, such as which unit can be
+# added up and which pillar an asset kind belongs to, live in `platform/scorecards/catalogue.py`).
+
+SCORECARD_PERSPECTIVES = _vocab(
+    "scorecard_perspectives",
+    "Perspectives du tableau de bord",
+    "Perspectives of the scorecard",
+    ("enjeux", "Enjeux communs", "Common stakes"),
+    ("impacts", "Impacts", "Impacts"),
+    ("processus", "Processus d'alliance", "Alliance processes"),
+    ("actifs", "Actifs", "Assets"),
+)
+
+INDICATOR_LEVELS = _vocab(
+    "indicator_levels",
+    "Niveaux d'indicateur",
+    "Indicator levels",
+    ("realisation", "Réalisation", "Output"),
+    ("resultat", "Résultat", "Outcome"),
+    ("impact", "Impact", "Impact"),
+)
+
+CONFIDENCE_LEVELS = _vocab(
+    "confidence_levels",
+    "Fiabilité d'une mesure",
+    "Confidence of a measurement",
+    ("declaratif", "Déclaratif", "Self-reported"),
+    ("mesure", "Mesuré", "Measured"),
+    ("audite", "Audité", "Audited"),
+)
+
+UNITS = _vocab(
+    "units",
+    "Unités des indicateurs",
+    "Units of indicators",
+    ("personnes", "Personnes", "People"),
+    ("etp", "Équivalents temps plein (ETP)", "Full-time equivalents (FTE)"),
+    ("heures", "Heures", "Hours"),
+    ("euros", "Euros", "Euros"),
+    ("organisations", "Organisations", "Organisations"),
+    ("partenariats", "Partenariats", "Partnerships"),
+    ("communes", "Communes", "Municipalities"),
+    ("nombre", "Nombre", "Count"),
+    ("pourcentage", "Pourcentage", "Percentage"),
+    ("ratio", "Ratio", "Ratio"),
+    ("note", "Note sur une échelle", "Rating on a scale"),
+)
+
+COMMON_INDICATORS = _vocab(
+    "common_indicators",
+    "Socle commun d'indicateurs",
+    "Common core of indicators",
+    ("emplois-crees", "Emplois créés", "Jobs created"),
+    ("emplois-maintenus", "Emplois maintenus", "Jobs kept"),
+    ("personnes-formees", "Personnes formées", "People trained"),
+    ("personnes-touchees", "Personnes touchées", "People reached"),
+    ("partenaires-par-type", "Partenaires actifs par type d'acteur", "Active partners by type"),
+    ("nouveaux-partenariats", "Nouveaux partenariats", "New partnerships"),
+    (
+        "heures-engagement",
+        "Heures de bénévolat et de mécénat de compétences",
+        "Volunteer and skills-sponsorship hours",
+    ),
+    ("ressources-par-pilier", "Ressources mobilisées par pilier (€)", "Resources by pillar (€)"),
+    ("effet-levier", "Effet de levier", "Leverage"),
+)
+
+ASSET_KINDS = _vocab(
+    "asset_kinds",
+    "Types d'actifs",
+    "Kinds of assets",
+    ("benevolat", "Bénévolat", "Volunteering"),
+    ("salaries", "Salariés mobilisés", "Staff time"),
+    ("mecenat-competences", "Mécénat de compétences", "Skills sponsorship"),
+    ("competences", "Compétences et savoir-faire", "Skills and know-how"),
+    ("subvention", "Subvention", "Grant"),
+    ("mecenat-financier", "Mécénat financier", "Financial sponsorship"),
+    ("recettes", "Recettes d'activité", "Earned income"),
+    ("pret", "Prêt ou avance remboursable", "Loan or repayable advance"),
+    ("investissement", "Investissement", "Investment"),
+    ("partenaires", "Partenaires mobilisés", "Partners mobilised"),
+    ("reseaux", "Réseaux", "Networks"),
+    ("lieux", "Lieux et équipements", "Places and equipment"),
+    ("donnees", "Données", "Data"),
+    ("outils", "Outils et ressources", "Tools and resources"),
+    ("ingenierie", "Ingénierie d'alliance (catalyse)", "Alliance engineering (catalysis)"),
+)
+
+HEALTH_ITEMS = _vocab(
+    "health_items",
+    "Bilan de santé du partenariat",
+    "Partnership health check",
+    ("apport", "Ce que nous apportons", "What we bring"),
+    ("benefices", "Ce que nous en retirons", "What we get"),
+    ("equilibre", "Équilibre entre les partenaires", "Balance between partners"),
+    ("confiance", "Confiance", "Trust"),
+    ("gouvernance", "Gouvernance", "Governance"),
+)
+
 ALL: tuple[Vocabulary, ...] = (
     IMPACTS,
     OBJECTIVES,
@@ -309,6 +409,13 @@ ALL: tuple[Vocabulary, ...] = (
     FUNDING_INSTRUMENT_KINDS,
     ASSOCIATION_EMPLOYMENT,
     SUPPORT_STRUCTURE_TYPES,
+    SCORECARD_PERSPECTIVES,
+    INDICATOR_LEVELS,
+    CONFIDENCE_LEVELS,
+    UNITS,
+    COMMON_INDICATORS,
+    ASSET_KINDS,
+    HEALTH_ITEMS,
 )
 BY_NAME: dict[str, Vocabulary] = {v.name: v for v in ALL}
 

@@ -78,6 +78,12 @@ def _load_support_directory() -> None:
     demo.load()
 
 
+def _load_scorecards() -> None:
+    from observatoire.platform.scorecards.content import load_seed
+
+    load_seed()
+
+
 def _publish_demo_study() -> None:
     from observatoire.studies.demo import publish_demo
 
@@ -95,6 +101,7 @@ def steps() -> list[Step]:
             "Loading the directory of support actors (and its fictitious demo structures)",
             _load_support_directory,
         ),
+        Step("Loading the scorecards of the seed fiches", _load_scorecards),
         Step("Generating and computing the demo study", _publish_demo_study),
     ]
 

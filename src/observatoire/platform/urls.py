@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("comptes/", include("observatoire.platform.accounts.urls")),
+    path("", include("observatoire.platform.scorecards.urls")),
     path("alliances/", include("observatoire.platform.alliances.urls")),
     path("annuaire/", include("observatoire.platform.support.urls")),
     path("resultats/", include("observatoire.platform.results.urls")),

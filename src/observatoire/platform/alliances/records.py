@@ -69,10 +69,29 @@ def save_fiche(
 
 
 def replace_partners(alliance: Alliance, data: FicheData) -> None:
-    alliance.partners.all().delete()
-    Partner.objects.bulk_create(
-        Partner(alliance=alliance, position=i, **vars(p)) for i, p in enumerate(data.partners)
-    )
+    """Make the fiche's partners those of `data`, keeping the rows of partners that stay.
+
+    A partner is the same partner while its name is unchanged: its row (and what refers to it,
+    such as who acts for it and what it contributes to the scorecard) survives edits of its type,
+    size, role or position. Rows of partners no longer listed are deleted.
+    """
+    kept: dict[str, list[Partner]] = {}
+    for partner in alliance.partners.order_by("position", "id"):
+        kept.setdefault(partner.name, []).append(partner)
+    fresh: list[Partner] = []
+    for position, item in enumerate(data.partners):
+        rows = kept.get(item.name)
+        partner = rows.pop(0) if rows else Partner(alliance=alliance)
+        for name, value in {**vars(item), "position": position}.items():
+            setattr(partner, name, value)
+        if partner.pk is None:
+            fresh.append(partner)
+        else:
+            partner.save()
+    gone = [p.pk for rows in kept.values() for p in rows]
+    if gone:
+        Partner.objects.filter(pk__in=gone).delete()
+    Partner.objects.bulk_create(fresh)
 
 
 @transaction.atomic

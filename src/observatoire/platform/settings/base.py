@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "observatoire.platform.funds",
     "observatoire.platform.support",
     "observatoire.platform.diagnostic",
+    "observatoire.platform.scorecards",
 ]
 
 MIDDLEWARE = [
