@@ -38,6 +38,8 @@ def published(settings: Any, tmp_path: Path) -> None:
                 {
                     "study": "s",
                     "wave": "2022",
+                    "population": "citoyens",
+                    "versus": None,
                     "question": f"Q3.{item}",
                     "indicator": "mean",
                     "category": None,

@@ -20,6 +20,8 @@ from observatoire.platform.results.published import PublishedStudy
 from observatoire.results_contract import NATIONAL, Flag, Indicator, Row
 from observatoire.territory.study_regions import study_region_of
 
+CITIZENS = "citoyens"  # the population whose ratings of their territory's fragilities count
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -42,11 +44,13 @@ def study_region(alliance: Alliance) -> str | None:
 
 
 def fragility_means(study: PublishedStudy, area: str) -> list[Row]:
-    """Mean fragility ratings of `area` in the latest wave, highest first (suppressed figures
-    left out): the rows of the first grid whose items are fragilities."""
+    """Citizens' mean fragility ratings of `area` in the latest wave, highest first (suppressed
+    figures left out): the rows of the first grid whose items are fragilities."""
     codes = set(vocabularies.FRAGILITIES.codes)
+    if CITIZENS not in study.results.populations:
+        return []
     grids: dict[str, list[Row]] = {}
-    for row in study.results.rows([Indicator.MEAN], territory=area):
+    for row in study.results.rows([Indicator.MEAN], territory=area, population=CITIZENS):
         grid = str(row["question"]).partition(".")[0]
         grids.setdefault(grid, []).append(row)
     for rows in grids.values():
