@@ -218,3 +218,14 @@ def test_a_non_employer_association_is_oriented_to_guidasso_first(
     structures = html[html.index('id="structures-title"') : html.index('id="readings-title"')]
     first = structures[structures.index("<h4>") : structures.index("</h4>")]
     assert "Guid&#x27;Asso" in first
+
+
+def test_the_diagnostic_in_english(client: Client) -> None:
+    landing = client.get("/en/diagnostic/").content.decode()
+    assert "Where do you stand in joining forces?" in landing and "Start the diagnostic" in landing
+    assert "Commencer" not in landing
+    start = client.post("/en/diagnostic/commencer/", {"actor_type": "entreprises"})
+    page = client.get(start["Location"]).content.decode()
+    assert start["Location"].startswith("/en/diagnostic/")
+    assert "Your profile" in page and "What is the size of your organisation?" in page
+    assert "Quelle est la taille" not in page
