@@ -12,7 +12,7 @@ import json
 import re
 import string
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -142,9 +142,6 @@ class Question:
     def choice(self, code: str) -> Choice | None:
         return next((c for c in self.choices if c.code == code), None)
 
-    def item(self, code: str) -> Item | None:
-        return next((i for i in self.items if i.code == code), None)
-
     @property
     def answer_codes(self) -> tuple[str, ...]:
         """The keys of this question's answers: its code, or `CODE.item` for each grid item."""
@@ -223,7 +220,6 @@ class Rules:
     season_years: int
     season_count: int
     reasons: Mapping[str, Text]
-    sources: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -240,7 +236,6 @@ class Questionnaire:
     timing: Mapping[str, float]
     profile: Mapping[str, str]  # part of the profile -> question code (fragilities, needs…)
     file: str = ""
-    objective_sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def objectives(self) -> tuple[str, ...]:
@@ -390,9 +385,6 @@ class _Builder:
             timing=doc["timing"],
             profile=doc["profile"],
             file=file,
-            objective_sources={
-                k: v.get("source", "") for k, v in doc["scoring"]["objectives"].items()
-            },
         )
 
     def _module(self, spec: dict[str, Any], where: str, everyone: tuple[str, ...]) -> Module:
@@ -486,11 +478,6 @@ class _Builder:
             season_years=int(scoring["season"]["years"]),
             season_count=int(scoring["season"]["count"]),
             reasons={k: Text(v["fr"], v.get("en", "")) for k, v in scoring["reasons"].items()},
-            sources={
-                "floor": floor.get("source", ""),
-                "door": door.get("source", ""),
-                "innovation_stage": scoring["innovation_stage"].get("source", ""),
-            },
         )
 
 

@@ -26,7 +26,7 @@ from observatoire.platform.alliances.search.summaries import summaries
 from observatoire.platform.results import published
 from observatoire.platform.support.orientation import Orientation, clean_query, orient
 
-MIN_FICHES, MAX_FICHES = 3, 6
+MAX_FICHES = 6
 MAX_STRUCTURES = 4
 _PER_SEARCH = 20
 
