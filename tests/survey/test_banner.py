@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
-from scipy import stats
+from scipy import sparse, stats
 
 from observatoire.survey import Design, SurveyError, calibrate, mean, poststratify, rake, trim
 from observatoire.survey.banner import (
@@ -322,3 +322,50 @@ def test_clustered_designs_take_the_general_path(frame: pl.DataFrame) -> None:
     expected = mean(clustered.subset(pl.col("sante").is_not_null()), "sante", by="age").table
     cells = _cells(table, "sante", "mean", "age").sort("column_level")
     assert cells["se"].to_numpy() == pytest.approx(expected["se"].to_numpy(), rel=1e-9)
+
+
+def test_column_codes_do_not_depend_on_the_column_type(frame: pl.DataFrame) -> None:
+    """Integer, float, boolean and text banner columns give the same cells."""
+    codes = {"A": 1, "B": 2, "C": 3, "D": 4}
+    typed = frame.with_columns(
+        number=pl.col("region").replace_strict(codes, return_dtype=pl.Int64),
+        decimal=pl.col("region").replace_strict(codes, return_dtype=pl.Float64),
+        flag=pl.col("sexe") == "F",
+        text=pl.col("sexe"),
+    )
+    design = Design.from_frame(typed, strata="region", weights="w")
+    question = [Question("sante", kind="numeric")]
+    by_type = {
+        column: banner(design, question, [column]).table.filter(
+            pl.col("column_level").is_not_null()
+        )
+        for column in ("number", "decimal", "flag", "text", "region")
+    }
+    np.testing.assert_allclose(by_type["number"]["estimate"], by_type["region"]["estimate"])
+    np.testing.assert_allclose(by_type["decimal"]["estimate"], by_type["region"]["estimate"])
+    # booleans sort false (H) before true (F), text F before H
+    np.testing.assert_allclose(by_type["flag"]["estimate"], by_type["text"]["estimate"][::-1])
+
+
+def test_atom_sums_of_any_calibration_values_equal_the_sums_over_rows() -> None:
+    """Calibration products that are no multiple of 1, w or w² per atom are summed as such."""
+    from observatoire.survey.banner.answers import GATHER, SCATTER, atom_sums
+
+    rng = np.random.default_rng(3)
+    n = 500
+    cell = rng.integers(0, 4, n)
+    weights = rng.uniform(0.5, 2, n)
+    gather, scatter = rng.uniform(0.5, 2, n), 1 / weights * 3.0  # scatter·w = 3 per row
+    codes = rng.integers(0, 3, (n, 1)).astype(np.int32)
+    table = np.array([[1.0], [2.0], [0.0]])  # code 2 = no answer
+    sums = atom_sums([(cell, 4)], weights, codes, [table], (gather, scatter))
+    atom_cell = cell[sums.representative]
+    members = sparse.csr_matrix(
+        (np.ones(atom_cell.size), (np.zeros(atom_cell.size, int), np.arange(atom_cell.size)))
+    )
+    y = table[codes[:, 0], 0]
+    answered = codes[:, 0] < 2
+    for quantity, value in ((GATHER, gather * weights), (SCATTER, scatter * weights)):
+        found = sums.linear(members, quantity)
+        assert found[0, 0] == pytest.approx(np.sum(value * y), rel=1e-12)
+        assert found[0, 1] == pytest.approx(np.sum(value * answered), rel=1e-12)

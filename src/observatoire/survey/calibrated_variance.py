@@ -60,6 +60,8 @@ def _by_domain(matrix: Any, member: np.ndarray, n_domains: int, values: np.ndarr
     domain.
     """
     size, width = matrix.shape[0], values.shape[1]
+    if n_domains == 1:
+        return np.asarray(matrix @ values)
     if sparse.issparse(matrix):
         columns = sparse.csc_matrix(matrix)
         owner = np.repeat(member, np.diff(columns.indptr))
@@ -96,7 +98,11 @@ def calibrated_stage(layout: _Layout, low_rank: LowRank) -> CalibratedStage:
     scatter = low_rank.scatter
     spread = scatter if structure.to_units is None else structure.to_units @ scatter
     if sparse.issparse(spread):
-        weighted = sparse.csc_matrix(sparse.csr_matrix(spread).T @ sparse.diags(omega))
+        rows = sparse.csr_matrix(spread)  # read as compressed columns, it is Vᵀ: scale, no copy
+        scaled = rows.data * np.repeat(omega, np.diff(rows.indptr))
+        weighted = sparse.csc_matrix(
+            (scaled, rows.indices, rows.indptr), shape=(rows.shape[1], rows.shape[0])
+        )
     else:
         weighted = np.ascontiguousarray((spread * omega[:, None]).T)
     n_strata = structure.n_h.shape[0]
@@ -124,6 +130,10 @@ def _domain_scores(
     whole = rows.shape[0] == y.shape[0]
     values = y if whole and overwrite else np.empty((rows.shape[0], y.shape[1]))
     uniform = bool(np.all(scales == scales[:1]))  # one scale per domain (means, totals)
+    if centres.shape[1] == 1 and uniform:  # one domain: the same centre and scale for all
+        np.subtract(y if whole else y[rows], centres[:, 0], out=values)
+        values *= (domain_weights[rows, 0] / scales[0, 0])[:, None]
+        return values
     centre_of, scale_of = np.ascontiguousarray(centres.T), np.ascontiguousarray(scales.T)
     for start in range(0, rows.shape[0], _BLOCK_ROWS):
         part = slice(start, start + _BLOCK_ROWS)
@@ -216,10 +226,16 @@ def calibrated_variances(
     n_units = structure.unit_first.shape[0]
     if structure.to_units is None:  # rows are units: (unit, domain) pairs are the rows
         pair_unit, pair_domain, totals = rows, member, values
-        unit_group = np.full(n_units, n_domains)
-        unit_group[rows] = member
-        others = [[g for g in range(n_domains + 1) if g != d] for d in range(n_domains)]
-        outside = _group_products(stage, unit_group, n_domains + 1, others)
+        if n_domains == 1 and rows.shape[0] == n_units:  # no unit outside the domain
+            cells = stage.weighted_spread.shape[0]
+            outside = [
+                (sparse.csr_matrix((cells, cells)), np.zeros((structure.n_h.shape[0], cells)))
+            ]
+        else:
+            unit_group = np.full(n_units, n_domains)
+            unit_group[rows] = member
+            others = [[g for g in range(n_domains + 1) if g != d] for d in range(n_domains)]
+            outside = _group_products(stage, unit_group, n_domains + 1, others)
     else:
         key = structure.units[rows] * n_domains + member
         seen = np.zeros(n_units * n_domains, dtype=bool)

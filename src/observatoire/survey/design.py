@@ -272,7 +272,7 @@ class Design:
             delta=delta,
             ultimate_cluster=bool(ultimate_cluster),
             adjust_domain_lonely=bool(adjust_domain_lonely),
-            structure={"units": tuple(sampsize)},
+            structure={"units": tuple(sampsize), "rows_are_units": not id_columns},
         )
 
     @property

@@ -85,6 +85,7 @@ class Columns:
     values: np.ndarray  # (n, K), NaN where missing
     variables: list[str]  # per column
     levels: list[str | None]  # per column
+    complete: bool = False  # known to hold no missing value (nothing to look for)
 
 
 @dataclass(frozen=True)
@@ -118,10 +119,16 @@ def analysis_columns(design: Design, variables: Sequence[str]) -> Columns:
     expressions: list[pl.Expr] = []
     names: list[str] = []
     levels: list[str | None] = []
+    complete = True
     for name in variables:
         if name not in design.data.columns:
             raise SurveyError("variable not found in the data", column=name)
         series = design.data.get_column(name)
+        complete = (
+            complete
+            and not series.null_count()
+            and not (series.dtype.is_float() and bool(series.is_nan().any()))
+        )
         if series.dtype.is_numeric():
             expressions.append(pl.col(name).cast(pl.Float64).alias(f"{len(expressions)}"))
             names.append(name)
@@ -135,13 +142,15 @@ def analysis_columns(design: Design, variables: Sequence[str]) -> Columns:
         else:
             raise SurveyError(f"cannot estimate a {series.dtype} variable", column=name)
     matrix = design.data.select(expressions).to_numpy(order="c", writable=True)
-    return Columns(np.asarray(matrix, dtype=np.float64), names, levels)
+    return Columns(np.asarray(matrix, dtype=np.float64), names, levels, complete)
 
 
 def valid_rows(
     design: Design, columns: Columns, na_rm: bool, domain: np.ndarray | None = None
 ) -> np.ndarray:
     """Rows usable for the estimate; missing values in the domain are an error without na_rm."""
+    if columns.complete:
+        return np.ones(design.n, dtype=bool)
     missing = np.isnan(columns.values).any(axis=1)
     scope = design.in_domain if domain is None else domain
     if not na_rm:
@@ -167,6 +176,9 @@ def domains(design: Design, by: Sequence[str] | str | None) -> Domains:
     for name in names:
         if name not in design.data.columns:
             raise SurveyError("by column not found in the data", column=name)
+    single = design.data.get_column(names[0])
+    if len(names) == 1 and single.dtype.is_integer() and design.in_domain.all():
+        return _integer_domains(single)
     frame = (
         design.data.select(names)
         .with_row_index("__row")
@@ -184,6 +196,22 @@ def domains(design: Design, by: Sequence[str] | str | None) -> Domains:
     code = np.full(design.n, -1, dtype=np.int64)
     code[coded["__row"].to_numpy()] = coded["__code"].to_numpy()
     return Domains([tuple(row) for row in keys.select(names).iter_rows()], code)
+
+
+def _integer_domains(series: pl.Series) -> Domains:
+    """The domains of one integer column over every row: its sorted values, coded by a lookup
+    table when their range is narrow (no join)."""
+    values = series.drop_nulls().unique().sort()
+    low, high = (int(values[0]), int(values[-1])) if values.len() else (0, -1)
+    if high - low >= 1 << 16:
+        code = values.search_sorted(series).to_numpy().astype(np.int64)
+    else:
+        lookup = np.full(high - low + 1, -1, dtype=np.int64)
+        lookup[values.to_numpy() - low] = np.arange(values.len())
+        code = lookup[series.fill_null(low).to_numpy().astype(np.int64) - low]
+    if series.null_count():
+        code = np.where(series.is_null().to_numpy(), -1, code)
+    return Domains([(value,) for value in values.to_list()], code)
 
 
 def _normal_interval(

@@ -155,10 +155,15 @@ def _build_stage(design: Design, stage: int) -> _Stage:
         fraction = np.ones(design.n)
     else:
         fraction = np.where(np.isinf(population), 1.0, (population - n_h_rows) / population)
-    unit_first = first_rows(units)
+    if stage == 0 and design.structure.get("rows_are_units"):  # no ids: unit i is row i
+        unit_first, identity = np.arange(design.n), True
+    else:
+        unit_first = first_rows(units)
+        identity = unit_first.shape[0] == design.n and bool(
+            np.array_equal(unit_first, np.arange(design.n))
+        )
     unit_stratum = strata[unit_first]
     n_units = unit_first.shape[0]
-    identity = n_units == design.n and bool(np.array_equal(unit_first, np.arange(design.n)))
     n_strata = int(strata.max()) + 1
     stratum_first = first_rows(strata)
     n_h = n_h_rows[stratum_first]

@@ -17,88 +17,151 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-DENSE_LIMIT = 2**20
-"""Atom × code cells summed in a dense array (beyond that, and beyond 4 per row: sparse)."""
-
 
 def atoms_of(parts: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's atom (rows alike in every part) and the first row of each atom.
+    """Each row's atom (rows alike in every part) and one row of each atom.
 
-    `parts` gives codes (0 ≤ code < radix) and radix. The parts are combined into one int64 key,
-    renumbered on the way whenever the next part would overflow it.
+    `parts` gives codes (−1 ≤ code < radix, −1 for none) and radix. The parts are combined into
+    one int64 key, renumbered densely (by a count over the key's range, no sort) whenever the
+    next part would take the key past 4 codes per row; atoms come in the order of their key.
     """
-    key = np.zeros(parts[0][0].size, dtype=np.int64)
+    n = parts[0][0].size
+    limit = max(4 * n, 1 << 16)
+    key = np.zeros(n, dtype=np.int64)
     span = 1
     for codes, radix in parts:
-        if span * radix >= 2**62:
-            _, key = np.unique(key, return_inverse=True)
-            span = int(key.max()) + 1
-        key = key * radix + codes
-        span *= radix
-    _, first, atom = np.unique(key, return_index=True, return_inverse=True)
-    return atom.astype(np.int64), first
+        if span * (radix + 1) > limit:
+            key, span = _dense(key, span)
+        key *= radix + 1
+        key += codes
+        key += 1
+        span *= radix + 1
+    atom, atoms = _dense(key, span)
+    representative = np.empty(atoms, dtype=np.int64)
+    representative[atom] = np.arange(n)  # any row of an atom will do: they are alike
+    return atom, representative
 
 
-def column_codes(indicators: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, int]]:
-    """Per banner variable (Total first): each row's column within it (−1: none) and its count."""
-    variables = []
-    for group in np.unique(groups):
-        members = np.flatnonzero(groups == group)
-        inside = indicators[:, members]
-        variables.append((np.where(inside.any(axis=1), inside.argmax(axis=1), -1), members.size))
-    return variables
+def _dense(key: np.ndarray, span: int) -> tuple[np.ndarray, int]:
+    """`key` renumbered 0..m−1 over the values present, keeping their order."""
+    if span > max(4 * key.size, 1 << 16):
+        values, dense = np.unique(key, return_inverse=True)
+        return dense.reshape(-1).astype(np.int64), int(values.size)
+    present = np.bincount(key, minlength=span) > 0
+    renumber = np.cumsum(present) - 1
+    return renumber[key], int(renumber[-1]) + 1
 
 
-def by_answer(
-    atom: np.ndarray,
-    atoms: int,
-    code: np.ndarray,
-    values: np.ndarray,
-    quantities: Sequence[np.ndarray],
-) -> np.ndarray:
-    """Sums by atom of each quantity times each column of `values` (codes × columns) taken at
-    the row's code: (quantities × atoms × columns).
+class _Grouping:
+    """What every question's grouping by atom × answer code shares: each row's atom and the
+    constant parts of a compressed-column matrix with one entry per row."""
 
-    The quantities are first summed by atom × code (a dense count when small, else sparse),
-    then multiplied by `values` in one product (one BLAS call rather than one per quantity).
-    """
-    height = values.shape[0]
-    grouped: Any
-    if atoms * height <= max(4 * atom.size, DENSE_LIMIT):
-        key = atom * height + code
-        grouped = np.concatenate(
-            [np.bincount(key, weights=x, minlength=atoms * height) for x in quantities]
-        ).reshape(len(quantities) * atoms, height)
-    else:
-        grouped = sparse.vstack(
-            [sparse.csr_matrix((x, (atom, code)), shape=(atoms, height)) for x in quantities],
-            format="csr",
+    def __init__(self, atom: np.ndarray, atoms: int) -> None:
+        self.atom, self.atoms = atom, atoms
+        # 32-bit indices when they fit: SciPy would otherwise copy them into 32 bits itself.
+        self.index = np.int32 if (atoms + 1) * 256 < 2**31 and atom.size < 2**31 else np.int64
+        self.ones = np.ones(atom.size)
+        self.pointers = np.arange(atom.size + 1, dtype=self.index)
+        self.scaled: dict[int, np.ndarray] = {}  # atom × number of codes, per number of codes
+        self.key = np.empty(atom.size, dtype=self.index)
+
+    def by_answer(self, code: np.ndarray, values: np.ndarray, quantities: np.ndarray) -> np.ndarray:
+        """Sums by atom of each quantity (columns of `quantities`, n × m) times each column of
+        `values` (codes × columns) taken at the row's code: (m × atoms × columns).
+
+        The quantities are summed by atom × code in one pass over the rows (nothing to sort),
+        then multiplied by `values`.
+        """
+        height = values.shape[0]
+        if height not in self.scaled:
+            self.scaled[height] = (self.atom * height).astype(self.index)
+        key = np.add(self.scaled[height], code, out=self.key, casting="unsafe")
+        grouping = sparse.csc_matrix(
+            (self.ones, key, self.pointers), shape=(self.atoms * height, key.size), copy=False
         )
-    return np.asarray(grouped @ values).reshape(len(quantities), atoms, values.shape[1])
+        grouped = np.asarray(grouping @ quantities)  # (atoms·codes × m)
+        by_quantity = np.ascontiguousarray(grouped.T).reshape(-1, height)  # (m·atoms × codes)
+        return (by_quantity @ values).reshape(-1, self.atoms, values.shape[1])
 
 
 def answer_values(table: np.ndarray) -> np.ndarray:
-    """A question's row values per code followed by a column of ones (answered), zero for the
-    last code (no answer), so that sums by code times it give Σ·y per row and Σ per question."""
-    values = np.column_stack([table, np.ones(table.shape[0])])
+    """A question's row values per code, a column of ones (answered) and the squared row
+    values, all zero for the last code (no answer): sums by code times it give Σ·y per row,
+    Σ per question and Σ·y² per row."""
+    values = np.column_stack([table, np.ones(table.shape[0]), table**2])
     values[-1] = 0.0
     return values
 
 
+W, W2, GATHER, SCATTER = 1, 2, 3, 4
+"""Quantities summed per respondent: 1, w, w², and w times the calibration gather and scatter."""
+
+
 @dataclass
 class AtomSums:
-    """Sums by atom, for every question row (R) and question (Q), in the variances' layout.
+    """Sums by atom and question (R question rows in all, Q questions), read through sparse
+    (targets × atoms) matrices that sum atoms into banner cells.
 
-    `counts` (atoms × Q) Σ1 over answers; `linear` (atoms × (R + Q)) Σw·y per row then Σw per
-    question; `squares` (atoms × (2R + Q)) Σw²y², Σw²y, Σw²; `spread` the sums Σg·w·[y, 1] and
-    Σs·w·[y, 1] with each row's calibration gather g and scatter s (empty without them).
+    `representative` is one row of each atom; `blocks[q]` (m × atoms × (2 r_q + 1)) holds, for
+    question q with r_q rows and each quantity summed (1, w, w², ...), the sums of quantity·y
+    per row, of the quantity over answers and of quantity·y² per row. Kept per question:
+    interleaving the questions' columns over every atom would cost more than all the products
+    that read them. `calibration` says where the calibration's quantities (w·gather,
+    w·scatter) are: a block (its index) times a factor per atom, or a block of their own.
     """
 
-    first: np.ndarray
-    counts: np.ndarray
-    linear: np.ndarray
-    squares: np.ndarray
-    spread: list[np.ndarray]
+    representative: np.ndarray
+    blocks: list[np.ndarray]
+    sizes: list[int]
+    calibration: tuple[tuple[int, np.ndarray | None], ...] = ()
+
+    def _read(self, matrix: Any, quantity: int) -> list[tuple[np.ndarray, int]]:
+        """Σ over atoms by `matrix` of one quantity's block of every question (a product with
+        its contiguous columns, parts of the result taken afterwards), with the sizes."""
+        if quantity >= GATHER:
+            quantity, factor = self.calibration[quantity - GATHER]
+            if factor is not None:
+                matrix = matrix @ sparse.diags(factor)
+        found = [np.asarray(matrix @ block[quantity]) for block in self.blocks]
+        return list(zip(found, self.sizes, strict=True))
+
+    def counts(self, matrix: Any) -> np.ndarray:
+        """(targets × Q) number of respondents who answered each question."""
+        return np.column_stack([f[:, size] for f, size in self._read(matrix, 0)])
+
+    def linear(self, matrix: Any, quantity: int = W) -> np.ndarray:
+        """(targets × (R + Q)) Σ quantity·y per question row, then Σ quantity per question."""
+        found = self._read(matrix, quantity)
+        rows = [f[:, :size] for f, size in found]
+        return np.hstack([*rows, *(f[:, size : size + 1] for f, size in found)])
+
+    def squares(self, matrix: Any) -> np.ndarray:
+        """(targets × (2R + Q)) Σw²y² per question row, Σw²y per question row, Σw² per question."""
+        found = self._read(matrix, W2)
+        return np.hstack(
+            [
+                *(f[:, size + 1 :] for f, size in found),
+                *(f[:, :size] for f, size in found),
+                *(f[:, size : size + 1] for f, size in found),
+            ]
+        )
+
+
+def _as_factor(
+    product: np.ndarray, base: np.ndarray, atom: np.ndarray, representative: np.ndarray
+) -> np.ndarray | None:
+    """The factor a (one per atom) with product = a × base on every row, if there is one.
+
+    Calibrations with one cell per row make w·gather and w·scatter such multiples of 1, w or
+    w² within a cell (raking: w·gather is the cell's g, w·scatter = w² / g), so their sums come
+    from those of 1, w and w² instead of being summed over the rows again.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = product / base  # rows of zero weight: NaN, and nothing to sum
+    factor = np.nan_to_num(ratio[representative])
+    ratio -= factor[atom]
+    deviation = np.nanmax(np.abs(ratio) / np.maximum(np.abs(factor[atom]), 1e-300), initial=0.0)
+    return factor if deviation <= 1e-12 else None
 
 
 def atom_sums(
@@ -106,30 +169,26 @@ def atom_sums(
     weights: np.ndarray,
     codes: np.ndarray,
     tables: Sequence[np.ndarray],
-    question_of_row: np.ndarray,
     calibration: tuple[np.ndarray, np.ndarray] | None,
 ) -> AtomSums:
     """Group the rows into atoms (alike in every part) and sum them by answer code."""
-    atom, first = atoms_of(parts)
-    atoms, k, n_questions = first.size, question_of_row.size, len(tables)
-    quantities = [np.ones(weights.size), weights, weights * weights]
-    if calibration is not None:
-        quantities += [gather * weights for gather in calibration]
-    counts = np.zeros((atoms, n_questions))
-    linear = np.zeros((atoms, k + n_questions))
-    squares = np.zeros((atoms, 2 * k + n_questions))
-    spread = [np.zeros((atoms, k + n_questions)) for _ in quantities[3:]]
-    for q, table in enumerate(tables):
-        rows = np.flatnonzero(question_of_row == q)
-        values = answer_values(table)
-        values = np.column_stack([values, values[:, :-1] ** 2])  # then y² per row
-        grouped = by_answer(atom, atoms, codes[:, q], values, quantities)
-        both, answer = np.append(rows, k + q), slice(0, rows.size + 1)
-        counts[:, q] = grouped[0, :, rows.size]
-        linear[:, both] = grouped[1, :, answer]
-        squares[:, rows] = grouped[2, :, rows.size + 1 :]
-        squares[:, k + rows] = grouped[2, :, : rows.size]
-        squares[:, 2 * k + q] = grouped[2, :, rows.size]
-        for sums, found in zip(spread, grouped[3:], strict=True):
-            sums[:, both] = found[:, answer]
-    return AtomSums(first, counts, linear, squares, spread)
+    atom, representative = atoms_of(parts)
+    grouping = _Grouping(atom, representative.size)
+    columns = [np.ones(atom.size), weights, weights * weights]
+    where: list[tuple[int, np.ndarray | None]] = []
+    for value in calibration or ():
+        product = value * weights
+        for index in range(3):
+            factor = _as_factor(product, columns[index], atom, representative)
+            if factor is not None:
+                where.append((index, factor))
+                break
+        else:
+            columns.append(product)
+            where.append((len(columns) - 1, None))
+    quantities = np.column_stack(columns)  # (n × m), read once per question
+    blocks = [
+        grouping.by_answer(codes[:, q], answer_values(table), quantities)
+        for q, table in enumerate(tables)
+    ]
+    return AtomSums(representative, blocks, [table.shape[1] for table in tables], tuple(where))

@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import sparse, stats
 from threadpoolctl import threadpool_limits
 
-from observatoire.survey.banner.answers import AtomSums, atom_sums, column_codes
+from observatoire.survey.banner.answers import AtomSums, atom_sums
 from observatoire.survey.banner.variance import (
     Cells,
     atom_parts,
@@ -235,9 +235,17 @@ def _row_value(question: Question, distinct: pl.Series, statistic: str, selector
 def _positions(distinct: pl.Series, series: pl.Series) -> np.ndarray:
     """Each value's index among the sorted distinct values (anything for nulls).
 
-    NumPy's searchsorted for numbers (several times faster than Polars' here), Polars' for
-    other types, whose order NumPy may not share.
+    Integers of a narrow range (marks, codes) through a lookup table indexed by value; other
+    numbers by NumPy's searchsorted (several times faster than Polars' here); other types by
+    Polars', whose order NumPy may not share.
     """
+    if series.dtype.is_integer() and distinct.len():
+        low, high = int(distinct[0]), int(distinct[-1])
+        if high - low < 1 << 16:
+            lookup = np.zeros(high - low + 1, dtype=np.int64)
+            lookup[distinct.to_numpy() - low] = np.arange(distinct.len())
+            values = series.fill_null(low).to_numpy()
+            return lookup[values - low]
     if series.dtype.is_numeric():
         return np.searchsorted(distinct.to_numpy(), series.to_numpy())
     return distinct.search_sorted(series).to_numpy()
@@ -247,15 +255,19 @@ def _question_rows(data: pl.DataFrame, questions: Sequence[Question]) -> _Rows:
     """Answer codes per question and the values of the question's rows per code."""
     specs = _question_specs(data, questions)
     question_of_row = np.asarray([spec[0] for spec in specs], dtype=np.int64)
-    answered = np.empty((data.height, len(questions)), dtype=bool)
-    codes = np.empty((data.height, len(questions)), dtype=np.int64, order="F")
+    answered = np.empty((data.height, len(questions)), dtype=bool, order="F")
+    codes = np.empty((data.height, len(questions)), dtype=np.int32, order="F")
     tables = []
     for index, question in enumerate(questions):
         series = data.get_column(question.column)
         distinct = series.drop_nulls().unique().sort()
-        answered[:, index] = series.is_not_null().to_numpy()
         found = _positions(distinct, series)
-        codes[:, index] = np.where(answered[:, index], found, distinct.len())
+        if series.null_count():
+            answered[:, index] = series.is_not_null().to_numpy()
+            found = np.where(answered[:, index], found, distinct.len())
+        else:
+            answered[:, index] = True
+        codes[:, index] = found
         mine = [spec for spec in specs if spec[0] == index]
         table = np.zeros((distinct.len() + 1, len(mine)))
         for j, (_, _, _, statistic, selector) in enumerate(mine):
@@ -287,9 +299,11 @@ def _letters(count: int) -> list[str]:
 
 def _banner_columns(
     design: Design, variables: Sequence[BannerVariable]
-) -> tuple[np.ndarray, pl.DataFrame]:
-    """Column indicators (n × C, Total first, within the design's domain) and their description."""
-    indicators = [design.in_domain]
+) -> tuple[list[tuple[np.ndarray, int]], pl.DataFrame]:
+    """Per banner variable (Total first), each row's column within it (−1: none, or outside the
+    design's domain) and its number of columns; and the columns' description."""
+    outside = ~design.in_domain
+    by_variable = [(np.where(outside, -1, 0), 1)]
     rows: list[dict[str, Any]] = [
         {
             "column_variable": None,
@@ -305,8 +319,8 @@ def _banner_columns(
             raise SurveyError(f"banner column {variable.column!r} is not in the data")
         series = design.data.get_column(variable.column)
         levels = _levels(series, variable.levels, variable.column)
+        codes = _level_codes(series, [level for level, _ in levels])
         for (level, label), letter in zip(levels, _letters(len(levels)), strict=True):
-            indicators.append((series == level).fill_null(False).to_numpy() & design.in_domain)
             rows.append(
                 {
                     "column_variable": variable.column,
@@ -317,11 +331,35 @@ def _banner_columns(
                     "group": group,
                 }
             )
-    return np.column_stack(indicators), pl.DataFrame(rows)
+        if outside.any():
+            codes = np.where(outside, -1, codes)
+        by_variable.append((codes, len(levels)))
+    return by_variable, pl.DataFrame(rows)
+
+
+def _level_codes(series: pl.Series, levels: list[Any]) -> np.ndarray:
+    """Each row's index in `levels` (−1: null or another value): a lookup by value for integers
+    of a narrow range, an Enum's codes for text, else one comparison per level."""
+    if series.dtype.is_integer() and all(isinstance(v, int) for v in levels) and levels:
+        low, high = min(levels), max(levels)
+        values = series.fill_null(low - 1).to_numpy()
+        if high - low < 1 << 16:
+            lookup = np.full(high - low + 3, -1, dtype=np.int64)
+            lookup[np.asarray(levels) - low + 1] = np.arange(len(levels))
+            return lookup[np.clip(values - low + 1, 0, high - low + 2)]
+    if series.dtype == pl.String and all(isinstance(v, str) for v in levels):
+        present = set(series.drop_nulls().unique().to_list())
+        if present <= set(levels):
+            enum = series.cast(pl.Enum(levels)).to_physical()
+            return enum.cast(pl.Int64).fill_null(-1).to_numpy()
+    codes = np.full(series.len(), -1, dtype=np.int64)
+    for index, level in enumerate(levels):
+        codes[(series == level).fill_null(False).to_numpy()] = index
+    return codes
 
 
 def _aggregates(
-    atoms: AtomSums, indicators: np.ndarray, of: np.ndarray
+    atoms: AtomSums, by_variable: list[tuple[np.ndarray, int]], of: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted bases, weighted totals, counts and sums of squared weights (each R × C).
 
@@ -329,10 +367,21 @@ def _aggregates(
     the variances use them too) into columns.
     """
     k = of.size
-    members = indicators[atoms.first].T.astype(np.float64)
-    counts = members @ atoms.counts
-    linear = members @ atoms.linear
-    squares = members @ atoms.squares[:, 2 * k :]
+    members = sparse.vstack(
+        [
+            sparse.csr_matrix(
+                (np.ones(int((code >= 0).sum())), (code[code >= 0], np.flatnonzero(code >= 0))),
+                shape=(count, code.size),
+            )
+            for code, count in (
+                (codes[atoms.representative], count) for codes, count in by_variable
+            )
+        ],
+        format="csr",
+    )
+    counts = atoms.counts(members)
+    linear = atoms.linear(members)
+    squares = atoms.squares(members)[:, 2 * k :]
     return linear[:, k:].T[of], linear[:, :k].T, counts.T[of], squares.T[of]
 
 
@@ -364,15 +413,14 @@ def banner(
         raise SurveyError("a banner needs at least one question")
     variables = [BannerVariable(c) if isinstance(c, str) else c for c in columns]
     rows = _question_rows(design.data, questions)
-    indicators, column_meta = _banner_columns(design, variables)
+    by_variable, column_meta = _banner_columns(design, variables)
     weights = design.domain_weights
     groups = column_meta.get_column("group").to_numpy()
-    by_variable = column_codes(indicators, groups)
     low_rank = variance_route(design)
     parts, calibration = atom_parts(design, low_rank)
-    parts += [(codes + 1, count + 1) for codes, count in by_variable]
-    atoms = atom_sums(parts, weights, rows.codes, rows.tables, rows.question_of_row, calibration)
-    base, totals, counts, squares = _aggregates(atoms, indicators, rows.question_of_row)
+    parts += by_variable
+    atoms = atom_sums(parts, weights, rows.codes, rows.tables, calibration)
+    base, totals, counts, squares = _aggregates(atoms, by_variable, rows.question_of_row)
     all_base, all_totals = base[:, :1], totals[:, :1]
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = totals / base
@@ -385,9 +433,8 @@ def banner(
     tested = (counts >= max(settings.small_base, 1)) & (counts >= settings.minimum_base)
     cells = Cells(
         design=design,
-        weights=rows.answered * weights[:, None],
+        answered=rows.answered,
         question_of_row=rows.question_of_row,
-        indicators=indicators,
         groups=groups,
         by_variable=by_variable,
         estimate=np.nan_to_num(estimate),

@@ -25,14 +25,14 @@ for each pair of columns of one banner variable the variance of their difference
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from observatoire.survey.banner.answers import AtomSums
+from observatoire.survey.banner.answers import GATHER, SCATTER, AtomSums
 from observatoire.survey.calibration.adjustments import LowRank, combined_low_rank
 from observatoire.survey.design import Design
 from observatoire.survey.linearization import total_variance
@@ -49,11 +49,12 @@ class Cells:
     """Everything the variance of banner cells depends on (R rows × C columns).
 
     `values` (n × R, built from codes and tables when first needed, column-major) holds each
-    question row's value, `weights` (n × Q) the domain weight of
-    respondents who answered each question (0 otherwise) and `question_of_row` (R,) the question
-    of each row; `indicators` (n × C) the columns' membership; `groups` (C,) the banner variable
-    of each column (−1 for Total), `by_variable` per variable (Total first) each row's column
-    within it (−1: none) and its number of columns. Estimates and bases are (R × C), with safe
+    question row's value, `answered` (n × Q) whether each respondent answered each question and
+    `question_of_row` (R,) the question of each row; `groups` (C,) the banner variable of each
+    column (−1 for Total), `by_variable` per variable (Total first) each row's column within it
+    (−1: none) and its number of columns; `weights` and `indicators` (the columns' membership)
+    are built from them when the variances need them per row. Estimates and bases are (R × C),
+    with safe
     values (no NaN, no zero base) where a cell is empty. `codes` (n × Q) and `tables` describe
     the values by answer: `tables[q][codes[i, q]]` are respondent i's values of question q's
     rows, the last code of each question (no answer, zero weight) has zero values. `low_rank`
@@ -62,9 +63,8 @@ class Cells:
     """
 
     design: Design
-    weights: np.ndarray
+    answered: np.ndarray
     question_of_row: np.ndarray
-    indicators: np.ndarray
     groups: np.ndarray
     by_variable: list[tuple[np.ndarray, int]]
     estimate: np.ndarray
@@ -75,6 +75,20 @@ class Cells:
     tables: list[np.ndarray]
     low_rank: LowRank | None
     atoms: AtomSums | None
+
+    @cached_property
+    def weights(self) -> np.ndarray:
+        """(n × Q, column-major) the domain weight of respondents who answered each question."""
+        return np.asfortranarray(self.answered * self.design.domain_weights[:, None])
+
+    @cached_property
+    def indicators(self) -> np.ndarray:
+        """(n × C, column-major) whether each respondent is in each column."""
+        return np.asfortranarray(
+            np.column_stack(
+                [codes[:, None] == np.arange(count) for codes, count in self.by_variable]
+            )
+        )
 
     @cached_property
     def values(self) -> np.ndarray:
@@ -129,11 +143,6 @@ def generic_variances(cells: Cells, letters: bool) -> CellVariances:
 
     Arrays are column-major so that taking a block of columns is a contiguous copy.
     """
-    cells = replace(
-        cells,
-        weights=np.asfortranarray(cells.weights),
-        indicators=np.asfortranarray(cells.indicators),
-    )
     design = cells.design
     block = max(1, SCORE_MEMORY // (16 * design.n))
     n_rows, n_columns = cells.estimate.shape
@@ -340,7 +349,7 @@ class _Sufficient:
         """Sums of every variable's columns, block of rows after block of rows."""
         c = self.cells
         k = c.question_of_row.size
-        width = k + c.weights.shape[1]
+        width = k + len(c.tables)
         size = self.low_rank.gather.shape[0]
         totals = [
             _Accumulator(codes, count, self.n_strata, size, k, width) for codes, count in variables
@@ -363,28 +372,43 @@ class _Sufficient:
         c = self.cells
         assert c.atoms is not None  # built with atom_parts whenever one_cell is known
         k = c.question_of_row.size
-        width = k + c.weights.shape[1]
+        width = k + len(c.tables)
         size = self.low_rank.gather.shape[0]
-        first = c.atoms.first
-        atoms = first.size
-        factor = self.row_factor[first][:, None]  # c_h, the same for every row of an atom
-        sums = [c.atoms.linear, factor * c.atoms.squares]
-        if size:
-            gathered, scattered = c.atoms.spread
-            sums += [gathered, factor * scattered]
+        first = c.atoms.representative
+        factor = self.row_factor[first]  # c_h, the same for every row of an atom
         stratum, cell_of_atom = c.design.strata[first], cell[first]
-        index = np.arange(atoms)
-        ones = np.ones(atoms)
+        index = np.arange(first.size)
+        ones = np.ones(first.size)
+        # Every variable's groupings stacked, so that each of the atoms' sums is read once.
+        codes = [codes[first] for codes, _ in variables]
+        counts = [count for _, count in variables]
+
+        def stacked(keys: list[np.ndarray], heights: list[int], data: np.ndarray) -> Any:
+            return sparse.vstack(
+                [_grouped(code, index, key, data, height)
+                 for code, key, height in zip(codes, keys, heights, strict=True)],
+                format="csr",
+            )  # fmt: skip
+
+        def split(found: np.ndarray, heights: list[int]) -> list[np.ndarray]:
+            return np.split(found, np.cumsum(heights)[:-1])
+
+        h = self.n_strata
+        heights = [n * h for n in counts]
+        keys = [code * h + stratum for code in codes]
+        by_stratum = split(c.atoms.linear(stacked(keys, heights, ones)), heights)
+        products = split(c.atoms.squares(stacked(codes, counts, factor)), counts)
+        if size:
+            keys = [code * size + cell_of_atom for code in codes]
+            heights = [n * size for n in counts]
+            cell_sums = split(c.atoms.linear(stacked(keys, heights, ones), GATHER), heights)
+            spread = split(c.atoms.linear(stacked(keys, heights, factor), SCATTER), heights)
         totals = []
-        for codes, count in variables:
-            code = codes[first]
-            total = _Accumulator(codes, count, self.n_strata, size, k, width)
-            keys = [code * self.n_strata + stratum, code, code * size + cell_of_atom]
-            keys.append(keys[2])
-            heights = [count * self.n_strata, count, count * size, count * size]
-            names = ("sums", "products", "cell_sums", "spread")
-            for name, key_of_atom, height, part in zip(names, keys, heights, sums, strict=False):
-                setattr(total, name, _grouped(code, index, key_of_atom, ones, height) @ part)
+        for v, (codes_v, count) in enumerate(variables):
+            total = _Accumulator(codes_v, count, h, size, k, width)
+            total.sums, total.products = by_stratum[v], products[v]
+            if size:
+                total.cell_sums, total.spread = cell_sums[v], spread[v]
             totals.append(total)
         return totals
 
@@ -401,7 +425,7 @@ class _Sufficient:
         of = c.question_of_row
         size = self.low_rank.gather.shape[0]
         h = self.n_strata
-        width = k + c.weights.shape[1]
+        width = k + len(c.tables)
         if self.one_cell is not None:
             totals = self._by_atoms(variables, self.one_cell[0])
         else:

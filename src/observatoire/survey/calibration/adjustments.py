@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -211,18 +212,47 @@ class Raking:
         ]
         self.category_counts = [matrix @ self.counts for matrix in self.to_categories]
 
+    @cached_property
+    def _categories(self) -> tuple[Any, Any, np.ndarray, np.ndarray]:
+        """The sweeps' maps in the margins' categories (S of them, all margins stacked).
+
+        A sweep over margin m adds to every cell g_m times the mean over its category of
+        (y − counts·shift) / g_m, so after any number of steps the shift is U·a: U (cells × S)
+        holds g_m at each cell's category in margin m, and a (S × k) the category means
+        accumulated so far. The means of margin m are then N_m·y − P_m·a, with N_m (size_m ×
+        cells) the mean over the category of values divided by g_m and P_m = N_m·diag(counts)·U:
+        the sweeps run on a, never on the cells. Returns N, U, P and the margins' offsets in S.
+        """
+        offsets = np.cumsum([0, *(step.size for step in self.steps)])
+        cells = self.counts.shape[0]
+        reduce, expand = [], []
+        for step, to_categories, sizes in zip(
+            self.steps, self.to_categories, self.category_counts, strict=True
+        ):
+            inverse_g = safe_divide(np.ones(cells), step.g)
+            inverse_size = safe_divide(np.ones(step.size), sizes)
+            reduce.append(sparse.diags(inverse_size) @ to_categories @ sparse.diags(inverse_g))
+            expand.append(
+                sparse.csr_matrix(
+                    (step.g, (np.arange(cells), step.category)), shape=(cells, step.size)
+                )
+            )
+        means = sparse.csr_matrix(sparse.vstack(reduce))
+        spread = sparse.csr_matrix(sparse.hstack(expand))
+        feedback = _dense(means @ sparse.diags(self.counts) @ spread)
+        return means, spread, feedback, offsets
+
     def kernel(self, cell_y: np.ndarray) -> np.ndarray:
-        """The backfitting sweeps on the joint cells' sums of x / w₀: each cell's total shift."""
-        shift = np.zeros_like(cell_y)
-        counts = self.counts[:, None]
+        """Each joint cell's total shift after R's backfitting sweeps, from the cells' sums of
+        x / w₀; the sweeps run on the margins' categories (see `_categories`)."""
+        means, spread, feedback, offsets = self._categories
+        start = np.asarray(means @ cell_y)  # N·y, (S × k)
+        accumulated = np.zeros_like(start)
         for _ in range(RAKING_SWEEPS):
-            for step, to_categories, sizes in zip(
-                self.steps, self.to_categories, self.category_counts, strict=True
-            ):
-                per_cell = safe_divide(cell_y - counts * shift, step.g[:, None])
-                means = safe_divide(np.asarray(to_categories @ per_cell), sizes[:, None])
-                shift += step.g[:, None] * means[step.category]
-        return shift
+            for m in range(len(self.steps)):
+                own = slice(offsets[m], offsets[m + 1])
+                accumulated[own] += start[own] - feedback[own] @ accumulated
+        return np.asarray(spread @ accumulated)
 
     def low_rank(self) -> LowRank:
         return LowRank(self.to_cells, self.to_rows, self.kernel)
