@@ -262,7 +262,9 @@ ASSOCIATION_EMPLOYMENT = _vocab(
 )
 
 # Kinds of support structures named by the seed (L1795–L1834, L1342–L1344, L1452–L1454,
-# L2174–L2175); data·inclusion's `reseaux_porteurs` has no code for most of them.
+# L2174–L2175, L145 and L1855–L1868) or by the public sources of the directory's content (the
+# networks of foundations and of science-society cooperation, for the actor types the seed's
+# networks do not serve); data·inclusion's `reseaux_porteurs` has no code for most of them.
 SUPPORT_STRUCTURE_TYPES = _vocab(
     "support_structure_types",
     "Types de structures d'accompagnement",
@@ -279,6 +281,10 @@ SUPPORT_STRUCTURE_TYPES = _vocab(
     ("financeur-solidaire", "Financeur solidaire", "Solidarity financier"),
     ("investisseur-institutionnel", "Investisseur institutionnel", "Institutional investor"),
     ("incubateur", "Incubateur", "Incubator"),
+    ("laboratoire-recherche", "Laboratoire de recherche", "Research laboratory"),
+    ("cercle-investisseurs", "Cercle d'investisseurs", "Investors' circle"),
+    ("reseau-fondations", "Réseau de fonds et fondations", "Network of funds and foundations"),
+    ("reseau-sciences-societe", "Réseau sciences-société", "Science-society network"),
     ("mission-locale", "Mission locale", "Mission locale (youth employment)"),
     (
         "ptce",

@@ -44,10 +44,6 @@ def test_unknown_actor_type_is_422(client: Client) -> None:
     assert "unknown actor type 'martiens'" in response.json()["detail"]
 
 
-# The actor types that some service of the seeded directory serves at 94018 (support app's seed).
-SERVED_AT_CHARENTON = ("associations", "entreprises", "collectivites", "citoyens")
-
-
 def _complete(actor_type: str, rng: random.Random) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for q in questionnaire.get().answer_questions(actor_type):
@@ -79,11 +75,7 @@ def test_any_complete_answers_give_scores_door_alliances_for_94018(
         assert data["door"] in data["scores"] and 0 <= data["floor"] <= 4
         assert data["reasons"]
         assert len(data["recommendations"]["alliances"]) >= 1
-        doors = data["recommendations"]
-        if actor_type in SERVED_AT_CHARENTON:
-            assert len(doors["structures"]) >= 1, body
-        else:  # the seeded directory serves no foundation or academic actor yet: a gap, said so
-            assert doors["zone_blanche"]
+        assert len(data["recommendations"]["structures"]) >= 1, body
     assert not Diagnostic.objects.exists() and not CompletionCount.objects.exists()
 
 

@@ -19,7 +19,22 @@ KNOWN_WEBSITES = {
     "https://www.avise.org",
     "https://www.franceactive.org",
     "https://www.banquedesterritoires.fr",
+    "https://www.lerameau.fr",
+    "https://www.centre-francais-fondations.org",
+    "https://www.alliss.org",
 }
+SEED_TITLE = "ODD 17 : les impacts du faire alliance en France"
+
+
+def _check_source(source: dict[str, str | None], where: str) -> None:
+    """A seed source names lines that exist; a public page gives its address and what it says."""
+    if str(source["title"]).startswith(SEED_TITLE):
+        for part in str(source["locator"]).split(", "):
+            first, _, last = part.replace("L", "").partition("–")
+            assert 1 <= int(first) <= int(last or first) <= SEED_LINES, where
+    else:
+        assert str(source["url"]).startswith(("https://", "http://")), where
+        assert source["publisher"] and len(str(source["locator"])) > 20, where
 
 
 def test_seed_entries_cite_the_seed_and_invent_no_contact() -> None:
@@ -34,16 +49,16 @@ def test_seed_entries_cite_the_seed_and_invent_no_contact() -> None:
         "catalyseurs-territoriaux",
         "incubateurs",
         "missions-locales",
+        "le-rameau",
+        "centre-francais-fonds-fondations",
+        "alliss",
     } <= names
     for entry in entries:
         assert not (entry.email or entry.phone or entry.address or entry.siret), entry.import_id
         assert entry.website in KNOWN_WEBSITES | {""}, entry.import_id
-        assert not entry.is_fictitious
-        (source,) = entry.sources
-        assert source["title"].startswith("ODD 17 : les impacts du faire alliance en France")
-        for part in str(source["locator"]).split(", "):
-            first, _, last = part.replace("L", "").partition("–")
-            assert 1 <= int(first) <= int(last or first) <= SEED_LINES, entry.import_id
+        assert not entry.is_fictitious and entry.sources, entry.import_id
+        for source in entry.sources:
+            _check_source(source, entry.import_id)
 
 
 @pytest.mark.django_db
@@ -98,3 +113,32 @@ def test_demo_orients_charenton_associations() -> None:
     )
     assert [s.structure_type for s in non_employer.suggestions[:2]] == ["guidasso", "guidasso"]
     assert "Guid'Asso" in {s.structure_name for s in non_employer.suggestions[:2]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("actor_type", "first", "rule"),
+    [
+        ("fondations", "reseau-fondations", "fondations-reseau-fonds-fondations"),
+        ("academiques", "reseau-sciences-societe", "academiques-sciences-societe"),
+    ],
+)
+def test_seed_orients_foundations_and_academic_actors(
+    actor_type: str, first: str, rule: str
+) -> None:
+    """Foundations and academic actors find national doors of their own at Charenton, whatever
+    they need; no local structure serves them, and the answer says so (zone blanche)."""
+    load_seed()
+    for needs in ([], ["financement-direct"], ["reseaux", "donnees"]):
+        found = orient(clean_query(actor_type=actor_type, commune="94018", needs=needs))
+        lead = found.suggestions[0]
+        assert (lead.structure_type, lead.rules) == (first, (rule,)), needs
+        assert not lead.is_local and found.zone_blanche
+        assert rule in {r.code for r in found.rules_applied}
+        assert lead.reasons[0] == next(r.why() for r in found.rules_applied if r.code == rule)
+    served = orient(clean_query(actor_type=actor_type, commune="94018", needs=["donnees"]))
+    assert "laboratoire-recherche" in {s.structure_type for s in served.suggestions}
+    for other in ("associations", "entreprises", "collectivites", "citoyens"):
+        doors = orient(clean_query(actor_type=other, commune="94018"))
+        assert rule not in {r.code for r in doors.rules_applied}, other
+        assert doors.suggestions[0].structure_type != first, other

@@ -9,19 +9,25 @@ import yaml
 
 from observatoire.errors import InputError
 from observatoire.platform.support import rules
+from observatoire.platform.support.content import read_seed
 from observatoire.platform.support.rules import Situation, read_rules
 
 SEED_LINES = 3086
 
 
-def test_the_shipped_rules_are_valid_and_each_cites_the_seed() -> None:
+def test_the_shipped_rules_are_valid_and_each_cites_its_source() -> None:
+    """Each rule cites lines of the seed, or a public page that the directory's entries cite."""
     shipped = read_rules()
     assert len(shipped) >= 10
+    pages = {src["url"] for entry in read_seed() for src in entry.sources if src.get("url")}
     for rule in shipped:
-        assert rule.source.startswith("Actes, L"), rule.code
-        for part in rule.source.removeprefix("Actes, ").split(", "):
-            first = int(part.lstrip("L").split("–")[0])
-            assert 1 <= first <= SEED_LINES
+        if rule.source.startswith("Actes, L"):
+            for part in rule.source.removeprefix("Actes, ").split(", "):
+                first = int(part.lstrip("L").split("–")[0])
+                assert 1 <= first <= SEED_LINES
+        else:
+            url = rule.source.rsplit("(", 1)[-1].rstrip(")")
+            assert url in pages, rule.code
         assert rule.title["fr"] and rule.title["en"] and rule.why_text["en"]
 
 
