@@ -56,3 +56,23 @@ def test_readings_point_to_the_region_and_the_door(published: object) -> None:
     assert (
         "objective=performance-engagement" in found[-1].url and "territory=94018" in found[-1].url
     )
+
+
+def test_readings_skip_a_study_of_several_populations(
+    published: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IMPACT-Acteurs sorts before IMPACT-Citoyens but has no regional pages of one population:
+    the region's reading stays the citizens' study."""
+    from types import SimpleNamespace
+
+    from observatoire.platform.results import published as results
+
+    citizens = results.studies()
+    actors = SimpleNamespace(
+        code="impact-acteurs",
+        title="IMPACT-Acteurs",
+        results=SimpleNamespace(populations=("citoyens", "entreprises"), territories=lambda: []),
+    )
+    monkeypatch.setattr(results, "studies", lambda: [actors, *citizens])
+    found = recommendations.readings(_profile("performance-engagement"))
+    assert found[0].url == "/resultats/impact-citoyens/regions/11/"

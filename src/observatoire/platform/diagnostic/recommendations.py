@@ -186,7 +186,9 @@ def readings(profile: Profile) -> list[Recommendation]:
     """Pages of the observatory to read next: the region's results, the door's alliances."""
     out = []
     region = profile.commune.study_region
-    studies = published.studies()
+    # The regional pages read a study of one population (the citizens'); a study of several
+    # (IMPACT-Acteurs) is compared with in `peers`, not read region by region.
+    studies = [s for s in published.studies() if len(s.results.populations) == 1]
     for study in studies[:1]:
         if region and region in study.results.territories():
             name = territory.study_region_name(region)
