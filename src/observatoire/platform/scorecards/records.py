@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from observatoire.errors import InputError
 from observatoire.platform.alliances.models import Alliance, Partner
@@ -236,7 +237,8 @@ def save_measurements(
         _key(m.indicator.code, m): m
         for m in Measurement.objects.filter(scorecard=scorecard).select_related("indicator")
     }
-    created = updated = unchanged = 0
+    fresh: dict[tuple[str, Any, str], Measurement] = {}
+    updated = unchanged = 0
     for row in rows:
         fields = {
             "period_start": row.period_start,
@@ -246,25 +248,29 @@ def save_measurements(
             "confidence": row.confidence,
             "note": row.note,
         }
-        measurement = existing.get(_key(row.indicator, row))
+        key = _key(row.indicator, row)
+        measurement = existing.get(key)
         if measurement is None:
-            measurement = Measurement(
+            fresh[key] = Measurement(
                 scorecard=scorecard,
                 indicator=indicators[row.indicator],
                 date=row.date,
                 breakdown_code=row.breakdown_code,
                 entered_by=_user(actor),
+                **fields,
             )
-            created += 1
-        elif all(getattr(measurement, k) == v for k, v in fields.items()):
+            continue
+        if all(getattr(measurement, k) == v for k, v in fields.items()):
             unchanged += 1
             continue
-        else:
-            updated += 1
         for name, value in fields.items():
             setattr(measurement, name, value)
         _save(measurement, actor)
-        existing[_key(row.indicator, row)] = measurement
+        updated += 1
+    # New rows in one insert (and one for their history): a 5,000-row file in a fraction of the
+    # time of 10,000 single inserts.
+    bulk_create_with_history(list(fresh.values()), Measurement, default_user=_user(actor))
+    created = len(fresh)
     return SaveReport(created, updated, unchanged)
 
 
