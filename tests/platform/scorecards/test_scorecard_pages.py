@@ -122,6 +122,8 @@ def test_the_public_reads_only_what_partners_published(filled: Any) -> None:
     assert client.get(BOARD + "indicateurs/budget-interne/graphique.svg").status_code == 404
     svg = client.get(BOARD + "indicateurs/personnes-touchees/graphique.svg")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    narrow = client.get(BOARD + "indicateurs/personnes-touchees/graphique.svg?format=etroit")
+    assert b'width="' in narrow.content and narrow.content != svg.content  # the phone's chart
     assert (
         "Tableau de bord de l’alliance"
         in client.get("/alliances/ecole-entreprise/").content.decode()

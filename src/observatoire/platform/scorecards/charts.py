@@ -33,9 +33,13 @@ def _label(indicator: Indicator, code: str, language: str) -> str:
 
 
 def spec(
-    indicator: Indicator, measurements: list[Measurement], language: str = "fr"
+    indicator: Indicator,
+    measurements: list[Measurement],
+    language: str = "fr",
+    narrow: bool = False,
 ) -> dict[str, Any]:
-    """The Vega-Lite spec of the indicator's measurements (and target, if any)."""
+    """The Vega-Lite spec of the indicator's measurements (and target, if any); `narrow` for a
+    phone's width, so that the text keeps its size instead of being scaled down."""
     locale = "fr_FR" if language == "fr" else "en_GB"
     rows: list[dict[str, Any]] = [
         {
@@ -52,7 +56,7 @@ def spec(
     unit = v.UNITS[indicator.unit].label(language)
     x = {"field": "date", "type": "temporal", "title": None,
          "axis": {"format": "%Y" if len({r["date"][:4] for r in rows}) > 1 else "%d/%m/%Y",
-                  "tickCount": 6, "grid": False}}  # fmt: skip
+                  "tickCount": 4 if narrow else 6, "grid": False}}  # fmt: skip
     y = {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": True},
          "axis": {"grid": True, "gridColor": "#e5e5e5"}}  # fmt: skip
     stroke = {"field": "series", "type": "nominal", "legend": None,
@@ -93,8 +97,8 @@ def spec(
         )  # fmt: skip
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 640,
-        "height": 280,
+        "width": 300 if narrow else 640,
+        "height": 220 if narrow else 280,
         "padding": {"left": 10, "right": 90, "top": 20, "bottom": 10},
         "data": {"values": rows},
         "layer": layers,
@@ -112,9 +116,15 @@ def _render(spec_json: str, language: str) -> str:
     return vlc.vegalite_to_svg(spec, format_locale="en-GB", time_format_locale="en-GB")
 
 
-def svg(indicator: Indicator, measurements: list[Measurement], language: str = "fr") -> str:
+def svg(
+    indicator: Indicator,
+    measurements: list[Measurement],
+    language: str = "fr",
+    narrow: bool = False,
+) -> str:
     """The chart as an SVG string (empty without measurements)."""
     if not measurements:
         return ""
     language = "en" if language.startswith("en") else "fr"
-    return _render(json.dumps(spec(indicator, measurements, language), sort_keys=True), language)
+    chart = spec(indicator, measurements, language, narrow)
+    return _render(json.dumps(chart, sort_keys=True), language)

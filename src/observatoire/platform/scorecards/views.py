@@ -168,8 +168,9 @@ def indicator_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     measurements = list(indicator.measurements.order_by("date", "breakdown_code"))
     if not measurements:
         raise Http404
-    response = HttpResponse(charts.svg(indicator, measurements, _language()),
-                            content_type="image/svg+xml")  # fmt: skip
+    narrow = request.GET.get("format") == "etroit"  # the phone's version
+    chart = charts.svg(indicator, measurements, _language(), narrow)
+    response = HttpResponse(chart, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response
 

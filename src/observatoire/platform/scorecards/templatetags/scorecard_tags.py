@@ -10,6 +10,7 @@ from django import template
 from django.utils.translation import get_language
 
 from observatoire import vocabularies
+from observatoire.results_contract import formats
 
 register = template.Library()
 
@@ -24,6 +25,13 @@ def num(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return format_decimal(Decimal(str(value)).normalize(), locale=_locale())
+
+
+@register.filter
+def mark(value: Any) -> str:
+    """A mean rating with one decimal, as the results pages show it ("6,2")."""
+    language = "en" if _locale() == "en_GB" else "fr"
+    return formats.mark(None if value is None else float(value), language=language)
 
 
 @register.filter
