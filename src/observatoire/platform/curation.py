@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin, messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -70,6 +70,16 @@ class Policy:
     def owns(self, user: User, entry: Any) -> bool:
         return bool(user.is_authenticated and entry.owner_id == user.pk)
 
+    def visible(self, user: User, entries: QuerySet[Any]) -> QuerySet[Any]:
+        """The entries `user` may see: the published ones, their own, every one for a curator.
+        Whatever lists or names entries to a user (duplicate warnings, say) goes through it."""
+        if self.is_curator(user):
+            return entries
+        seen = Q(state=PUBLISHED)
+        if user.is_authenticated:
+            seen |= Q(owner_id=user.pk)
+        return entries.filter(seen)
+
     def can_edit(self, user: User, entry: Any) -> bool:
         """Curators edit any entry; a contributor edits only their own drafts."""
         if self.is_curator(user):
@@ -103,6 +113,40 @@ class Policy:
             entry.published_at = timezone.now()
         entry.save(update_fields=["state", "published_at", "updated_at"])
         return str(previous)
+
+
+class CuratedAdmin(admin.ModelAdmin):
+    """The admin of entries under curation (subclasses set `policy`). Contributors with admin
+    access see and edit only their own drafts and can neither give an entry to someone else nor
+    change the fields in `curator_fields`; curators see and edit every entry."""
+
+    policy: Policy
+    curator_fields: tuple[str, ...] = ("owner",)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return self.policy.is_curator(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        entries = super().get_queryset(request)
+        if self.policy.is_curator(request.user):
+            return entries
+        return entries.filter(owner_id=request.user.pk)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not self.policy.can_edit(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self.policy.is_curator(request.user):
+            return fields
+        return fields + tuple(f for f in self.curator_fields if f not in fields)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change and (obj.owner_id is None or not self.policy.is_curator(request.user)):
+            obj.owner = request.user  # a contributor's new entry is always their own
+        super().save_model(request, obj, form, change)
 
 
 class HistoryInline(admin.TabularInline):

@@ -68,7 +68,8 @@ def test_drafts_are_hidden_from_anonymous_and_other_contributors(
     assert client.get(f"/api/alliances/{draft.slug}").status_code == 404
     client.force_login(other_contributor)
     assert client.get(draft.get_absolute_url()).status_code == 404
-    assert client.get(f"/alliances/{draft.slug}/modifier/").status_code == 403
+    # 404 as for a missing fiche: a 403 would confirm that the draft exists (issue 9).
+    assert client.get(f"/alliances/{draft.slug}/modifier/").status_code == 404
     client.force_login(contributor)
     assert client.get(draft.get_absolute_url()).status_code == 200
 
@@ -178,7 +179,7 @@ def test_api_writes_need_a_contributor_token(
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {other}",
     )
-    assert forbidden.status_code == 403
+    assert forbidden.status_code == 404  # someone else's draft: as if missing (issue 9)
     nobody = client.post(
         "/api/alliances", body, content_type="application/json", HTTP_AUTHORIZATION="Bearer nope"
     )

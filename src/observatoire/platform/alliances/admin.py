@@ -54,13 +54,16 @@ class AllianceAdminForm(forms.ModelForm):
 
 
 @admin.register(Alliance)
-class AllianceAdmin(admin.ModelAdmin):
+class AllianceAdmin(curation.CuratedAdmin):
+    policy = workflow.POLICY
     form = AllianceAdminForm
     list_display = ("title", "state", "owner", "source_name", "last_reviewed", "updated_at")
     list_filter = ("state", "is_synthetic", "source_name")
     search_fields = ("title", "summary", "import_id", "slug")
+    # Synthetic fiches are the benchmarks' (`observatoire alliances synthetic`), never the admin's.
     readonly_fields = (
         "state",
+        "is_synthetic",
         "merged_into",
         "created_at",
         "updated_at",
@@ -78,20 +81,8 @@ class AllianceAdmin(admin.ModelAdmin):
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
         return {"slug": ("title",)}
 
-    def has_publish_permission(self, request: HttpRequest) -> bool:
-        return workflow.is_curator(request.user)
-
     def has_merge_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(workflow.MERGE)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Alliance]:
-        qs = super().get_queryset(request)
-        return qs if workflow.is_curator(request.user) else qs.filter(owner=request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and not workflow.can_edit(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
 
     @admin.action(
         description=_("Fusionner dans la plus ancienne fiche sélectionnée"), permissions=["merge"]
@@ -110,11 +101,6 @@ class AllianceAdmin(admin.ModelAdmin):
             gettext("%(count)s fiche(s) fusionnée(s) dans « %(fiche)s ».")
             % {"count": len(fiches) - 1, "fiche": fiches[0]},
         )
-
-    def save_model(self, request: HttpRequest, obj: Alliance, form: Any, change: bool) -> None:
-        if not change:
-            obj.owner = obj.owner or request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

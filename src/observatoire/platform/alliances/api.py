@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StringConstraints, create_model
 
 from observatoire.errors import InputError
-from observatoire.platform.accounts.auth import token_auth
+from observatoire.platform.accounts.auth import token_auth, viewer
 from observatoire.platform.alliances import exports, records, similar, workflow
 from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.alliances.search.faceted import (
@@ -232,12 +231,18 @@ def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     return api.create_response(request, data, status=200)
 
 
-@router.get("/alliances/{slug}", response=AllianceDetailOut)
+@router.get("/alliances/{slug}", response={200: AllianceDetailOut, 401: ErrorOut, 404: ErrorOut})
 def get_alliance(request: HttpRequest, slug: str) -> Any:
-    alliance = get_object_or_404(Alliance.objects.prefetch_related("partners"), slug=slug)
-    if not workflow.can_view(request.user, alliance):
-        raise HttpError(404, "Not Found")
-    return exports.record(alliance)
+    """A published fiche; with a bearer token, also its owner's draft (and any, for a curator).
+    A fiche the reader may not see answers 404, as a missing one does."""
+    return exports.record(_visible(request, slug, viewer(request)))
+
+
+def _visible(request: HttpRequest, slug: str, user: Any) -> Alliance:
+    alliance = Alliance.objects.prefetch_related("partners").filter(slug=slug).first()
+    if alliance is None or not workflow.can_view(user, alliance):
+        raise HttpError(404, "Not Found")  # never tell a private fiche from a missing one
+    return alliance
 
 
 def _clean(payload: FicheIn) -> Any:
@@ -247,8 +252,8 @@ def _clean(payload: FicheIn) -> Any:
         raise HttpError(422, str(exc)) from None
 
 
-def _written(alliance: Alliance, data: Any) -> dict[str, Any]:
-    duplicates = similar.likely_duplicates(data, exclude_id=alliance.pk)
+def _written(request: HttpRequest, alliance: Alliance, data: Any) -> dict[str, Any]:
+    duplicates = similar.likely_duplicates(data, request.user, exclude_id=alliance.pk)
     return {
         "alliance": exports.record(alliance),
         "duplicates": [
@@ -258,7 +263,11 @@ def _written(alliance: Alliance, data: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/alliances", response={201: WriteOut}, auth=token_auth)
+@router.post(
+    "/alliances",
+    response={201: WriteOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=token_auth,
+)
 def create_alliance(request: HttpRequest, payload: FicheIn) -> Any:
     """Create a draft owned by the token's user (fields as in the seed YAML format)."""
     if not workflow.can_contribute(request.user):
@@ -269,15 +278,19 @@ def create_alliance(request: HttpRequest, payload: FicheIn) -> Any:
     alliance, _ = records.save_fiche(
         data, source="api" if data.import_id else "", owner=request.user, actor=request.user
     )
-    return Status(201, _written(alliance, data))
+    return Status(201, _written(request, alliance, data))
 
 
-@router.put("/alliances/{slug}", response=WriteOut, auth=token_auth)
+@router.put(
+    "/alliances/{slug}",
+    response={200: WriteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=token_auth,
+)
 def update_alliance(request: HttpRequest, slug: str, payload: FicheIn) -> Any:
     """Replace a fiche's content: its owner while it is a draft, or a curator."""
-    alliance = get_object_or_404(Alliance, slug=slug)
+    alliance = _visible(request, slug, request.user)
     if not workflow.can_edit(request.user, alliance):
         raise HttpError(403, "you cannot edit this fiche")
     data = _clean(payload)
     records.update_fiche(alliance, data, actor=request.user)
-    return _written(alliance, data)
+    return _written(request, alliance, data)

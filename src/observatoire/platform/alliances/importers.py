@@ -175,7 +175,7 @@ def import_file(
         current = records.existing(source, data.import_id)
         if current is None:
             report.created += 1
-            matches = similar.likely_duplicates(data)
+            matches = similar.likely_duplicates(data, actor)
             if matches:
                 report.duplicates.append(
                     RowDuplicate(number, data.title, tuple(m.alliance.slug for m in matches))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
-from observatoire.platform.alliances import places
+from observatoire.platform.alliances import places, workflow
 from observatoire.platform.alliances.models import Alliance, FacetValue, State
 from observatoire.platform.alliances.search import facets, text
 from observatoire.platform.alliances.search.faceted import base_queryset
@@ -51,13 +51,19 @@ def _names(names: list[str]) -> set[str]:
     return {" ".join(text.words(n)) for n in names if n.strip()}
 
 
-def likely_duplicates(data: FicheData, exclude_id: int | None = None) -> list[Duplicate]:
-    """Existing fiches (any state, not synthetic) that look like `data`.
+def likely_duplicates(
+    data: FicheData, viewer: workflow.User | None, exclude_id: int | None = None
+) -> list[Duplicate]:
+    """Existing fiches (not archived, not synthetic) that look like `data`, among those `viewer`
+    may see (published, their own, all for a curator; None: the operator of an import, who sees
+    every fiche). Another contributor's draft is never named to someone who cannot open it.
 
     A fiche is flagged when its title is close (difflib ratio on folded words ≥ 0.8), or when it
     has the same territory and at least one partner in common.
     """
     pool = Alliance.objects.filter(is_synthetic=False).exclude(state=State.ARCHIVED)
+    if viewer is not None:
+        pool = workflow.POLICY.visible(viewer, pool)
     if exclude_id is not None:
         pool = pool.exclude(pk=exclude_id)
     keys = [places.place(ref).key for ref in data.territories]

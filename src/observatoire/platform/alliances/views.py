@@ -129,6 +129,8 @@ def alliance_map(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, slug: str) -> Alliance:
+    """The fiche, if `request.user` may see it; else 404, as for a missing one (a 403 would
+    confirm that someone else's draft exists)."""
     alliance = get_object_or_404(Alliance.objects.prefetch_related("partners"), slug=slug)
     if not workflow.can_view(request.user, alliance):
         raise Http404("no such fiche")
@@ -146,7 +148,7 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
         except InputError as exc:  # stored before a vocabulary or territory change
             messages.warning(request, gettext("Fiche à corriger : %(error)s") % {"error": exc})
         else:
-            duplicates = similar.likely_duplicates(fiche, exclude_id=alliance.pk)
+            duplicates = similar.likely_duplicates(fiche, user, exclude_id=alliance.pk)
     return render(
         request,
         "alliances/detail.html",
@@ -216,7 +218,7 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
     form = FicheForm(request.POST or None)
     duplicates: list[similar.Duplicate] = []
     if request.method == "POST" and form.is_valid():
-        duplicates = similar.likely_duplicates(form.fiche)
+        duplicates = similar.likely_duplicates(form.fiche, request.user)
         if not duplicates or request.POST.get("not_duplicate"):
             alliance, _ = records.save_fiche(form.fiche, owner=request.user, actor=request.user)
             messages.success(request, gettext("Brouillon enregistré."))
@@ -227,7 +229,7 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alliance_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    alliance = get_object_or_404(Alliance, slug=slug)
+    alliance = _visible(request, slug)
     if not workflow.can_edit(request.user, alliance):
         raise PermissionDenied("you cannot edit this fiche")
     form = FicheForm(
@@ -243,7 +245,7 @@ def alliance_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def alliance_transition(request: HttpRequest, slug: str) -> HttpResponse:
-    alliance = get_object_or_404(Alliance, slug=slug)
+    alliance = _visible(request, slug)
     try:
         workflow.apply(alliance, request.POST.get("action", ""), request.user)
     except InputError as exc:

@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +87,9 @@ class StructureAdminForm(forms.ModelForm):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(curation.CuratedAdmin):
+    policy = workflow.POLICY
+    curator_fields = ("owner", "is_fictitious")
     form = StructureAdminForm
     list_display = ("name", "structure_type", "state", "is_fictitious", "source_name", "updated_at")
     list_filter = ("state", "structure_type", "is_fictitious", "source_name")
@@ -110,23 +111,6 @@ class StructureAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
         return {"slug": ("name",)}
-
-    def has_publish_permission(self, request: HttpRequest) -> bool:
-        return workflow.is_curator(request.user)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Structure]:
-        qs = super().get_queryset(request)
-        return qs if workflow.is_curator(request.user) else qs.filter(owner_id=request.user.pk)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and not workflow.can_edit(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def save_model(self, request: HttpRequest, obj: Structure, form: Any, change: bool) -> None:
-        if not change:
-            obj.owner = obj.owner or request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
