@@ -69,3 +69,27 @@ def test_a_review_date_in_the_future_is_refused() -> None:
         plaindata.past_date({"d": tomorrow}, "d")
     with pytest.raises(InputError, match="not a date"):
         plaindata.past_date({"d": "hier"}, "d")
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+33 1 23", "-x", "@SUM(A1)", "\tx", "\r=1"])
+def test_csv_cells_starting_with_a_formula_sign_are_escaped_and_read_back(cell: str) -> None:
+    text = plaindata.write_csv([{"a": cell, "b": "texte"}], ["a", "b"])
+    assert text.splitlines()[1].startswith(("'", "\"'"))
+    assert list(plaindata.csv_rows(text, "f.csv")) == [(2, {"a": cell, "b": "texte"})]
+
+
+@pytest.mark.parametrize("cell", ["-5", "+3,5", "12", "texte", "l'été", ""])
+def test_plain_cells_are_written_as_they_are(cell: str) -> None:
+    assert plaindata.spreadsheet_safe(cell) == cell
+
+
+def test_an_unreadable_csv_row_is_an_input_error_naming_file_and_row() -> None:
+    text = "a,b\n1,2\n3," + "x" * 200_000 + "\n"
+    with pytest.raises(InputError) as caught:
+        list(plaindata.csv_rows(text, "gros.csv"))
+    assert (caught.value.file, caught.value.row) == ("gros.csv", 3)
+
+
+def test_json_nested_too_deeply_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="nested too deeply"):
+        plaindata.json_document("[" * 100_000 + "]" * 100_000, "f.json")

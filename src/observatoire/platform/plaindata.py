@@ -9,8 +9,12 @@ it — so that no `javascript:` or `data:` link is ever stored.
 
 from __future__ import annotations
 
+import csv
 import datetime
-from collections.abc import Mapping
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +140,68 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection, OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell that no spreadsheet runs: one starting with =, +, -, @, a tab or a carriage
+    return gets a leading apostrophe (a plain signed number stays as it is); `csv_rows` takes
+    the apostrophe off again, so that an export imports back unchanged."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def _unescaped(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] and cell[1] in _FORMULA_START else cell
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """Rows as CSV text with a header, every cell made spreadsheet-safe (None is empty). Lines
+    end in CRLF (RFC 4180), so that a cell holding a carriage return is quoted too."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: spreadsheet_safe("" if v is None else str(v)) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file (a BOM is skipped)."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file ({exc})", file=str(path)) from None
+
+
+def csv_rows(content: str, file: str) -> Iterator[tuple[int, dict[str | None, Any]]]:
+    """(row number, row) of a CSV text with a header: rows count from 2, as a spreadsheet shows
+    them. An unreadable row (a cell over the csv module's 131,072 characters, a stray quote in
+    strict places) is an InputError naming the file and row, never a crash. Cells beyond the
+    header are listed under the key None, as `csv.DictReader` does."""
+    reader = csv.DictReader(io.StringIO(content))
+    number = 1
+    try:
+        for number, row in enumerate(reader, start=2):
+            yield number, {k: _unescaped(v) if isinstance(v, str) else v for k, v in row.items()}
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV row ({exc})", file=file, row=number + 1) from None
+
+
+def json_document(content: str, file: str) -> Any:
+    """A JSON text, or an InputError naming the file (and line): bad syntax, or nesting deeper
+    than Python's parser goes (a hostile file of 100,000 opening brackets)."""
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", file=file, row=exc.lineno) from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", file=file) from None
 
 
 def read_yaml_list(path: Path, what: str) -> list[Any]:

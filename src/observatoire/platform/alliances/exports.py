@@ -7,8 +7,6 @@ department or region shape (null geometry for national fiches).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from functools import lru_cache
@@ -16,6 +14,7 @@ from typing import Any
 
 from observatoire import territory
 from observatoire.errors import InputError
+from observatoire.platform import plaindata
 from observatoire.platform.alliances import places
 from observatoire.platform.alliances.models import Alliance
 from observatoire.platform.alliances.search.faceted import base_queryset
@@ -75,9 +74,7 @@ def to_json() -> str:
 
 
 def to_csv() -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for alliance in published():
         rec = record(alliance)
         rec["territories"] = "|".join(t["code"] for t in rec["territories"])
@@ -94,8 +91,8 @@ def to_csv() -> str:
             rec[name] = "|".join(rec[name])
         for name in ("timeline", "results", "sources"):
             rec[name] = json.dumps(rec[name], ensure_ascii=False)
-        writer.writerow({k: "" if rec[k] is None else rec[k] for k in CSV_COLUMNS})
-    return out.getvalue()
+        rows.append({k: rec[k] for k in CSV_COLUMNS})
+    return plaindata.write_csv(rows, CSV_COLUMNS)
 
 
 @lru_cache(maxsize=1)

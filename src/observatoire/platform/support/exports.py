@@ -7,14 +7,13 @@ that contains fictitious demo structures says so in its `notice` (JSON) or in an
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 
+from observatoire.platform import plaindata
 from observatoire.platform.support import interchange
 from observatoire.platform.support.models import State, Structure
 
@@ -78,12 +77,7 @@ def _cell(key: str, value: Any) -> str:
 
 
 def _csv(rows: list[dict[str, str]]) -> str:
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return plaindata.write_csv(rows, list(dict.fromkeys(k for row in rows for k in row)))
 
 
 def to_csv(kind: str, structures: Iterable[Structure] | None = None, base_url: str = "") -> str:

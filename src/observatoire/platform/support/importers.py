@@ -12,8 +12,6 @@ Each structure keeps its provenance: source, id, licence, the raw records as rec
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections import defaultdict
@@ -119,14 +117,11 @@ def _csv_record(row: dict[str | None, str]) -> dict[str, Any]:
 
 def read_items(path: Path, kind: str) -> list[tuple[int, Any]]:
     """(row, record) of a file: CSV rows count from 2 (after the header), JSON items from 1."""
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file ({exc})", file=str(path)) from None
+    content = plaindata.read_text(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         out = []
-        for number, row in enumerate(csv.DictReader(io.StringIO(content)), start=2):
+        for number, row in plaindata.csv_rows(content, str(path)):
             try:
                 out.append((number, _csv_record(row)))
             except InputError as exc:
@@ -136,10 +131,7 @@ def read_items(path: Path, kind: str) -> list[tuple[int, Any]]:
         return out
     if suffix != ".json":
         raise InputError("expected a .json or .csv file", file=str(path))
-    try:
-        items = json.loads(content)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", file=str(path), row=exc.lineno) from None
+    items = plaindata.json_document(content, str(path))
     if isinstance(items, dict):
         items = items.get(kind, [])
     if not isinstance(items, list):
