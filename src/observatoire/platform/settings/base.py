@@ -8,6 +8,7 @@ folder and its contents are made by the steps that fill them (`observatoire demo
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "ninja",
     # Every write of the apps that need it is history-logged (who, when, what, why).
     "simple_history",
+    # Login throttling (failed attempts per user name and address): see AXES_* below.
+    "axes",
     "observatoire.platform.accounts",
     "observatoire.platform.home",
     "observatoire.platform.results",
@@ -82,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Last, so that it sees the views' exceptions first: a locked database answers 503.
+    "observatoire.platform.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "observatoire.platform.urls"
@@ -110,9 +116,34 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite, the embedded default, set up for a small team writing at once. WAL: readers go on while
+# one transaction writes. IMMEDIATE: a transaction takes the write lock when it begins, so that
+# two never both read then wait to write (SQLite would fail one at once, whatever the timeout).
+# Writers queue for the lock up to the busy timeout (seconds; `benchmarks/concurrent_writes.py`
+# measured the waits), then get a 503 with Retry-After (`platform/busy.py`), never a 500.
+SQLITE_BUSY_TIMEOUT = env_int("OBSERVATOIRE_SQLITE_BUSY_TIMEOUT", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 # Users, login and API tokens: `observatoire.platform.accounts`.
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: after AXES_FAILURE_LIMIT failed logins of one user name from one address
+# (login page and admin alike), that pair is refused for AXES_COOLOFF_TIME, with a page saying
+# so (HTTP 429, `accounts/lockout.py`). API tokens are 256-bit random keys, checked without
+# `authenticate`: nothing to guess there.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("OBSERVATOIRE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "observatoire.platform.accounts.lockout.response"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "home:index"
@@ -166,3 +197,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Every environment writes its errors to standard error (where gunicorn's log and the terminal
+# are): a 500 leaves its traceback (`django.request`), a busy database a warning.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "WARNING"},
+        "observatoire": {"handlers": ["stderr"], "level": "WARNING"},
+        "axes": {"handlers": ["stderr"], "level": "WARNING"},
+    },
+}
