@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from observatoire.paths import data_dir
+
 
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
@@ -85,6 +87,11 @@ def serve(
             self.cfg.set("keepalive", 5)
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", "-")
+            socket_path = _control_socket(port)
+            if socket_path is None:
+                self.cfg.set("control_socket_disable", True)
+            else:
+                self.cfg.set("control_socket", socket_path)
 
         def load_wsgiapp(self):
             from observatoire.platform.wsgi import application
@@ -92,6 +99,14 @@ def serve(
             return application
 
     _App().run()
+
+
+def _control_socket(port: int) -> str | None:
+    """This instance's gunicorn control socket (`gunicornc -s PATH`): in its data folder, named
+    after its port. gunicorn's default is one path per user, so a second instance took over the
+    first one's socket. None (no socket) when the path is too long for a Unix socket."""
+    path = data_dir() / f"gunicorn-{port}.ctl"
+    return str(path) if len(os.fsencode(path)) < 100 else None
 
 
 def _check_settings() -> None:
