@@ -7,13 +7,14 @@ a bearer token of a contributor (401 without one, 403 when the user may not do i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import StringConstraints, create_model
+from pydantic import create_model
 
+from observatoire import vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.accounts.auth import token_auth, viewer
 from observatoire.platform.alliances import exports, records, similar, workflow
@@ -39,16 +40,18 @@ from observatoire.platform.alliances.validation import (
     URL_MAX,
     clean_fiche,
 )
+from observatoire.platform.apitypes import code_field, codes_field
 
-Code = Annotated[str, StringConstraints(max_length=CODE_MAX)]
 Q_MAX = 200
+# No pattern: validation says what a wrong reference looks like ("11 is a region: REG-11").
+_PLACE_TEXT = "INSEE code (94018), SIREN of an EPCI (200057941), DEP-94, REG-11 or FR."
+_REQUIRED = r"\S"  # text with at least one character that is not a space
+_PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 
 class _SearchText(Schema):
     q: str = Field("", max_length=Q_MAX, description="Words that every fiche found contains.")
-    territory: str = Field(
-        "", max_length=CODE_MAX, description="INSEE code (commune, EPCI, department, region, FR)."
-    )
+    territory: str = Field("", max_length=CODE_MAX, description=_PLACE_TEXT)
     page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(20, ge=1, le=MAX_PER_PAGE)
 
@@ -57,17 +60,16 @@ class _SearchText(Schema):
 # filters are), so that a new facet reaches the API without being written out again here.
 # (Type checkers see the base schema; facet values are read by name.)
 if TYPE_CHECKING:
-    SearchQuery = _SearchText
+    AllianceSearchQuery = _SearchText
 else:
-    SearchQuery = create_model(
-        "SearchQuery",
+    AllianceSearchQuery = create_model(
+        "AllianceSearchQuery",
         __base__=_SearchText,
         **{
             facet.name: (
-                list[Code],
-                Field(
-                    default_factory=list,
-                    max_length=ITEMS_MAX,
+                list[str],
+                codes_field(
+                    facet.codes(),
                     description=f"{facet.en} codes; repeat the parameter to match any of them.",
                 ),
             )
@@ -76,7 +78,7 @@ else:
     )
 
 
-class FacetCountOut(Schema):
+class AllianceFacetCountOut(Schema):
     code: str
     label: str
     count: int
@@ -124,12 +126,12 @@ class AllianceDetailOut(AllianceOut):
     state: str
 
 
-class SearchOut(Schema):
+class AllianceSearchOut(Schema):
     count: int
     page: int
     per_page: int
     results: list[AllianceOut]
-    facets: dict[str, list[FacetCountOut]]
+    facets: dict[str, list[AllianceFacetCountOut]]
 
 
 class DuplicateOut(Schema):
@@ -138,33 +140,37 @@ class DuplicateOut(Schema):
     reasons: list[str]
 
 
-class WriteOut(Schema):
+class FicheWriteOut(Schema):
     alliance: AllianceDetailOut
     duplicates: list[DuplicateOut]
 
 
-class PartnerIn(Schema):
-    name: str = Field(max_length=NAME_MAX)
-    actor_type: str = Field(max_length=CODE_MAX, description="Vocabulary actor_types.")
-    size: str = Field("", max_length=CODE_MAX, description="Vocabulary organisation_sizes.")
+class FichePartnerIn(Schema):
+    name: str = Field(max_length=NAME_MAX, pattern=_REQUIRED)
+    actor_type: str = code_field(vocabularies.ACTOR_TYPES)
+    size: str = code_field(vocabularies.ORGANISATION_SIZES, "")
     role: str = Field("", max_length=NAME_MAX)
 
 
-class TimelineIn(Schema):
-    date: str = Field(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD.")
-    label: str = Field(max_length=LABEL_MAX)
+class FicheTimelineIn(Schema):
+    date: str = Field(
+        pattern=_PARTIAL_DATE, max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    label: str = Field(max_length=LABEL_MAX, pattern=_REQUIRED)
 
 
-class ResultIn(Schema):
-    label: str = Field(max_length=LABEL_MAX)
-    value: str = Field(max_length=NAME_MAX)
+class FicheResultIn(Schema):
+    label: str = Field(max_length=LABEL_MAX, pattern=_REQUIRED)
+    value: str = Field(max_length=NAME_MAX, pattern=_REQUIRED)
     note: str = Field("", max_length=LABEL_MAX)
 
 
-class SourceIn(Schema):
-    title: str = Field(max_length=LABEL_MAX)
+class FicheSourceIn(Schema):
+    title: str = Field(max_length=LABEL_MAX, pattern=_REQUIRED)
     publisher: str = Field("", max_length=LABEL_MAX)
-    date: str = Field("", max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    date: str = Field(
+        "", pattern=f"{_PARTIAL_DATE}|^$", max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD."
+    )
     url: str = Field("", max_length=URL_MAX, description="An http:// or https:// address.")
     locator: str = Field("", max_length=LABEL_MAX, description="Where in the source.")
 
@@ -172,25 +178,33 @@ class SourceIn(Schema):
 class FicheIn(Schema):
     """A fiche in the seed YAML format; codes are checked against the vocabularies."""
 
-    title: str = Field(max_length=TITLE_MAX)
-    summary: str = Field(max_length=SUMMARY_MAX)
-    territories: list[Code] = Field(max_length=TERRITORIES_MAX, description="INSEE codes.")
+    title: str = Field(max_length=TITLE_MAX, pattern=_REQUIRED)
+    summary: str = Field(max_length=SUMMARY_MAX, pattern=_REQUIRED)
+    territories: list[str] = Field(
+        min_length=1,
+        max_length=TERRITORIES_MAX,
+        json_schema_extra={"items": {"type": "string", "maxLength": CODE_MAX}},
+        description=_PLACE_TEXT,
+    )
     import_id: str = Field("", max_length=NAME_MAX)
     description: str = Field("", max_length=DESCRIPTION_MAX, description="Markdown (CommonMark).")
-    partners: list[PartnerIn] = Field(default_factory=list, max_length=ITEMS_MAX)
-    objectives: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
-    impacts: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
-    partnership_categories: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
-    fragilities: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
-    support_forms: list[Code] = Field(default_factory=list, max_length=ITEMS_MAX)
-    innovation_stage: str | None = Field(None, max_length=CODE_MAX)
-    timeline: list[TimelineIn] = Field(default_factory=list, max_length=ITEMS_MAX)
-    results: list[ResultIn] = Field(default_factory=list, max_length=ITEMS_MAX)
-    sources: list[SourceIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    partners: list[FichePartnerIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    objectives: list[str] = codes_field(vocabularies.OBJECTIVES)
+    impacts: list[str] = codes_field(vocabularies.IMPACTS)
+    partnership_categories: list[str] = codes_field(vocabularies.PARTNERSHIP_CATEGORIES)
+    fragilities: list[str] = codes_field(vocabularies.FRAGILITIES)
+    support_forms: list[str] = codes_field(vocabularies.SUPPORT_FORMS)
+    innovation_stage: str | None = code_field(vocabularies.INNOVATION_STAGES, "")
+    timeline: list[FicheTimelineIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    results: list[FicheResultIn] = Field(default_factory=list, max_length=ITEMS_MAX)
+    sources: list[FicheSourceIn] = Field(default_factory=list, max_length=ITEMS_MAX)
     licence: str | None = Field(None, max_length=LICENCE_MAX)
     update_frequency_months: int | None = Field(None, ge=1, le=120)
     last_reviewed: str | None = Field(
-        None, max_length=10, description="YYYY-MM-DD, not later than today."
+        None,
+        max_length=10,
+        pattern=r"^\d{4}-\d{2}-\d{2}$|^$",
+        description="YYYY-MM-DD, not later than today.",
     )
 
 
@@ -201,12 +215,12 @@ class ErrorOut(Schema):
 router = Router(tags=["alliances"])
 
 
-@router.get("/alliances", response={200: SearchOut, 400: ErrorOut})
-def search_alliances(request: HttpRequest, query: Query[SearchQuery]) -> Any:
+@router.get("/alliances", response={200: AllianceSearchOut, 400: ErrorOut})
+def search_alliances(request: HttpRequest, query: Query[AllianceSearchQuery]) -> Any:
     """Search the published base: text, territory (INSEE code, up and down), facets (repeatable).
 
     The answer is rendered directly (an HttpResponse, which django-ninja passes through): it is
-    built to `SearchOut`'s shape, and validating it again cost a third of a request's CPU.
+    built to `AllianceSearchOut`'s shape, and validating it again cost a third of a request's CPU.
     """
     try:
         params = SearchParams(
@@ -265,7 +279,7 @@ def _written(request: HttpRequest, alliance: Alliance, data: Any) -> dict[str, A
 
 @router.post(
     "/alliances",
-    response={201: WriteOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: FicheWriteOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=token_auth,
 )
 def create_alliance(request: HttpRequest, payload: FicheIn) -> Any:
@@ -283,7 +297,7 @@ def create_alliance(request: HttpRequest, payload: FicheIn) -> Any:
 
 @router.put(
     "/alliances/{slug}",
-    response={200: WriteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: FicheWriteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=token_auth,
 )
 def update_alliance(request: HttpRequest, slug: str, payload: FicheIn) -> Any:

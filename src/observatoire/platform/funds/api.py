@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import BeforeValidator, WithJsonSchema
 
 from observatoire import vocabularies
 from observatoire.errors import InputError
 from observatoire.platform.accounts.auth import token_auth
 from observatoire.platform.alliances import places
 from observatoire.platform.alliances import workflow as fiches
+from observatoire.platform.apitypes import code_field
 from observatoire.platform.funds import access, figures, instruments, records, status, validation
 from observatoire.platform.funds.models import Evaluation, Fund, Instrument, Support
 
@@ -151,8 +153,8 @@ class SupportListOut(Schema):
 
 
 class SupportFilter(Paging):
-    form: str = Field("", max_length=40)
-    status: str = Field("", max_length=12)
+    form: str = code_field(vocabularies.SUPPORT_FORMS, "")
+    status: str = code_field(status.STATUSES, "")
     alliance: str = Field("", max_length=120)
 
 
@@ -212,9 +214,11 @@ class InstrumentListOut(Schema):
 
 
 class FinderQuery(Paging):
-    actor_type: str = Field("", max_length=40, description="ACTOR_TYPES code")
-    stage: str = Field("", max_length=40, description="INNOVATION_STAGES code")
-    need: str = Field("", max_length=40, description="SUPPORT_FORMS code")
+    actor_type: str = code_field(vocabularies.ACTOR_TYPES, "", description="ACTOR_TYPES code")
+    stage: str = code_field(
+        vocabularies.INNOVATION_STAGES, "", description="INNOVATION_STAGES code"
+    )
+    need: str = code_field(vocabularies.SUPPORT_FORMS, "", description="SUPPORT_FORMS code")
     territory: str = Field("", max_length=20, description="INSEE reference (94018, REG-11, FR)")
     scaling_ambition: bool | None = None
     multi_actor: bool | None = None
@@ -223,6 +227,27 @@ class FinderQuery(Paging):
 class MatchListOut(Schema):
     count: int
     results: list[MatchOut]
+
+
+def _number(value: Any) -> Any:
+    """A JSON number (or null): no text, so that the schema's `number` is the whole contract."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise ValueError("must be a number of euros (e.g. 4000 or 1250.5)")
+
+
+Amount = Annotated[
+    Annotated[Decimal, Field(ge=0, le=validation.AMOUNT_MAX, decimal_places=2)] | None,
+    BeforeValidator(_number),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": float(validation.AMOUNT_MAX)},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
 
 
 class SupportIn(Schema):
@@ -235,7 +260,7 @@ class SupportIn(Schema):
     beneficiary: str = Field("", max_length=validation.NAME_MAX)
     territory: str = Field("", max_length=20)
     strand: str = Field("", max_length=validation.KEY_MAX)
-    amount_eur: Decimal | None = Field(None, ge=0, le=validation.AMOUNT_MAX, decimal_places=2)
+    amount_eur: Amount = None
     may_be_included_in: str = Field("", max_length=validation.KEY_MAX)
     amount_note: str = Field("", max_length=validation.SUMMARY_MAX)
     objective: str = Field("", max_length=40)

@@ -20,7 +20,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StringConstraints
 
+from observatoire import vocabularies
 from observatoire.platform.accounts.auth import token_auth
+from observatoire.platform.apitypes import code_field, codes_field
 from observatoire.platform.support import directory, gaps, orientation, records, workflow, zones
 from observatoire.platform.support.exports import FICTITIOUS_NOTICE
 from observatoire.platform.support.models import Service, Structure
@@ -48,21 +50,16 @@ class SearchQuery(Schema):
         description="INSEE code of a commune (94018), EPCI/EPT SIREN, DEP-94, REG-11 or FR: the "
         "structures whose zones cover it or lie within it.",
     )
-    need: list[Code] = Field(
-        default_factory=list,
-        max_length=CODES,
+    need: list[str] = codes_field(
+        vocabularies.SUPPORT_FORMS,
         description="Forms of support (vocabulary support_forms), OR-ed.",
     )
-    actor_type: list[Code] = Field(
-        default_factory=list, max_length=CODES, description="Actor types served."
+    actor_type: list[str] = codes_field(vocabularies.ACTOR_TYPES, description="Actor types served.")
+    structure_type: list[str] = codes_field(
+        vocabularies.SUPPORT_STRUCTURE_TYPES, description="Types of structure."
     )
-    structure_type: list[Code] = Field(
-        default_factory=list, max_length=CODES, description="Types of structure."
-    )
-    stage: list[Code] = Field(
-        default_factory=list, max_length=CODES, description="Innovation stages."
-    )
-    objective: list[Code] = Field(default_factory=list, max_length=CODES, description="Objectives.")
+    stage: list[str] = codes_field(vocabularies.INNOVATION_STAGES, description="Innovation stages.")
+    objective: list[str] = codes_field(vocabularies.OBJECTIVES, description="Objectives.")
     q: str = Field("", max_length=directory.Q_MAX, description="Words of the name or description.")
     page: int = Field(1, ge=1, le=directory.MAX_PAGE)
     per_page: int = Field(directory.DEFAULT_PER_PAGE, ge=1, le=directory.MAX_PER_PAGE)
@@ -235,15 +232,17 @@ def get_services(request: HttpRequest, slug: str) -> Any:
 
 
 class OrientationQuery(Schema):
-    actor_type: str = Field(max_length=CODE, description="Vocabulary actor_types.")
+    actor_type: str = code_field(vocabularies.ACTOR_TYPES, description="Vocabulary actor_types.")
     commune: str = Field(max_length=TERRITORY, description="INSEE code of a commune (94018).")
-    need: list[Code] = Field(
-        default_factory=list, max_length=CODES, description="Forms of support; none = unsure."
+    need: list[str] = codes_field(
+        vocabularies.SUPPORT_FORMS, description="Forms of support; none = unsure."
     )
-    employment: str = Field("", max_length=CODE, description="employeuse / non-employeuse.")
-    stage: str = Field("", max_length=CODE)
-    size: str = Field("", max_length=CODE)
-    objective: str = Field("", max_length=CODE)
+    employment: str = code_field(
+        vocabularies.ASSOCIATION_EMPLOYMENT, "", description="employeuse / non-employeuse."
+    )
+    stage: str = code_field(vocabularies.INNOVATION_STAGES, "")
+    size: str = code_field(vocabularies.ORGANISATION_SIZES, "")
+    objective: str = code_field(vocabularies.OBJECTIVES, "")
     limit: int = Field(orientation.DEFAULT_LIMIT, ge=1, le=orientation.MAX_LIMIT)
     lang: Literal["fr", "en"] = Field("fr", description="Language of titles and reasons.")
 
@@ -272,7 +271,7 @@ class RuleOut(Schema):
     weight: int
 
 
-class InstrumentOut(Schema):
+class OrientationInstrumentOut(Schema):
     slug: str
     name: str
     operator: str
@@ -292,7 +291,7 @@ class OrientationOut(Schema):
     notice: str | None = None
     doors: list[DoorOut]
     rules_applied: list[RuleOut]
-    instruments: list[InstrumentOut] = Field(
+    instruments: list[OrientationInstrumentOut] = Field(
         description="Funding instruments that fit the stated needs (none without a need)."
     )
 
@@ -358,8 +357,8 @@ def _orientation(query: OrientationQuery) -> dict[str, Any]:
 
 
 class CoverageQuery(Schema):
-    actor_type: str = Field("", max_length=CODE)
-    need: str = Field("", max_length=CODE)
+    actor_type: str = code_field(vocabularies.ACTOR_TYPES, "")
+    need: str = code_field(vocabularies.SUPPORT_FORMS, "")
 
 
 class DepartmentCoverageOut(Schema):
@@ -479,7 +478,7 @@ def update_structure(request: HttpRequest, slug: str, payload: StructureIn) -> A
     return _written(structure)
 
 
-class TransitionIn(Schema):
+class StructureTransitionIn(Schema):
     action: str = Field(max_length=20, description="submit, publish, reject, archive, restore.")
     note: str = Field("", max_length=SHORT_TEXT_MAX)
 
@@ -489,7 +488,7 @@ class TransitionIn(Schema):
     response={200: WriteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=token_auth,
 )
-def transition(request: HttpRequest, slug: str, payload: TransitionIn) -> Any:
+def transition(request: HttpRequest, slug: str, payload: StructureTransitionIn) -> Any:
     """Move a structure through curation (contributors submit their drafts; curators publish,
     send back, archive, restore)."""
     structure = workflow.apply(_visible(request, slug), payload.action, request.user, payload.note)

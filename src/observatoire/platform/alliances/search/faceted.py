@@ -41,6 +41,12 @@ class SearchParams:
         unknown = sorted(set(self.filters) - set(facets.BY_NAME))
         if unknown:
             raise InputError(f"unknown facet(s): {', '.join(unknown)}", field=unknown[0])
+        for name, codes in self.filters.items():
+            known = facets.BY_NAME[name].codes()
+            unknown = [c for c in codes if c not in known]
+            if unknown:
+                shown = ", ".join(repr(c[:40]) for c in unknown[:5])
+                raise InputError(f"unknown code(s) {shown}", field=name)
         if not 1 <= self.page <= MAX_PAGE:
             raise InputError(f"must be between 1 and {MAX_PAGE}", field="page")
         if not 1 <= self.per_page <= MAX_PER_PAGE:

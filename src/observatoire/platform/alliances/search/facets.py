@@ -7,8 +7,9 @@ facets (region, department) are labelled with territory names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from observatoire import vocabularies
+from observatoire import territory, vocabularies
 from observatoire.platform.alliances import places
 
 
@@ -31,11 +32,23 @@ class Facet:
         except KeyError:
             return code
 
+    def codes(self) -> tuple[str, ...]:
+        """Every code the facet may take: its vocabulary's, or its kind's territories'."""
+        if self.vocabulary is not None:
+            return self.vocabulary.codes
+        return _territory_codes(str(self.kind))
+
     def order(self, code: str) -> int:
         """Vocabulary order (territorial facets are sorted by count then name instead)."""
         return (
             self.vocabulary.codes.index(code) if self.vocabulary and code in self.vocabulary else 0
         )
+
+
+@cache
+def _territory_codes(kind: str) -> tuple[str, ...]:
+    listing = {"region": territory.regions, "department": territory.departments}[kind]
+    return tuple(t.code for t in listing())
 
 
 FACETS: tuple[Facet, ...] = (
