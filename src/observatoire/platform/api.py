@@ -68,8 +68,11 @@ class PlatformAPI(NinjaAPI):
                     statuses.append("414")
                 if operation.get("security"):
                     statuses += ["401", "403"]
+                # ninja's keys are ints; "422" beside 422 is a duplicated key once in JSON
+                answers = {str(code): answer for code, answer in operation["responses"].items()}
                 for status in statuses:
-                    operation["responses"].setdefault(status, _error_answer(status))
+                    answers.setdefault(status, _error_answer(status))
+                operation["responses"] = answers
         return schema
 
 
