@@ -342,20 +342,24 @@ def independent_differences(
         if reference is not None
         else list(itertools.combinations(names, 2))
     )
+    position = {
+        name: {label: row for row, label in enumerate(samples[name].labels)} for name in names
+    }
     rows: list[tuple[str, str, str]] = []
     for a, b in pairs:
-        shared = [label for label in samples[a].labels if label in set(samples[b].labels)]
+        shared = [label for label in position[a] if label in position[b]]
         wanted = shared if labels is None else list(labels)
         _positions(samples[a], wanted), _positions(samples[b], wanted)
         rows.extend((label, a, b) for label in wanted)
     if not rows:
         raise SurveyError("the samples have no estimate label in common")
+    degrees = {name: _degrees(samples[name], None) for name in names}
     estimate, variance, df = [], [], []
     for label, a, b in rows:
-        i, j = _positions(samples[a], [label])[0], _positions(samples[b], [label])[0]
+        i, j = position[a][label], position[b][label]
         estimate.append(samples[b].estimate[j] - samples[a].estimate[i])
         variance.append(samples[a].vcov[i, i] + samples[b].vcov[j, j])
-        df.append(_degrees(samples[a], None) + _degrees(samples[b], None))
+        df.append(degrees[a] + degrees[b])
     result = compared(
         [label for label, _, _ in rows],
         np.array(estimate),

@@ -4,7 +4,9 @@ Each wave is a stratified design (strata = study regions, each respondent its ow
 raked to the weighting targets. Every figure is then estimated nationally, by study region, by
 each banner profile and (latest wave) for each region against the rest of France, always with
 its standard error, confidence interval and bases. Waves are compared figure by figure
-(independent samples: variances add) and scale items are ranked within each wave and domain.
+(independent samples: variances and degrees of freedom add) and scale items are ranked within
+each wave and domain. Every interval and test uses Student's t on the design's degrees of
+freedom, as the engine and R do.
 """
 
 from __future__ import annotations
@@ -79,6 +81,6 @@ def finish(figures: pl.DataFrame, code: str, min_base: int, suppress_below: int)
     )  # fmt: skip
     rows = flagged.with_columns(
         study=pl.lit(code), position=pl.col("_order").rank("dense").cast(pl.Int64)
-    ).drop("_order")
+    ).drop("_order", "_df", strict=False)
     order = ["wave", "position", "indicator", "territory", "profile", "profile_level"]
     return check_results(rows.sort(order, nulls_last=False))

@@ -1,13 +1,19 @@
 """Figures read against others: a region against the rest of France, a wave against the
-previous one, and the items of a grid against each other (ranks). Differences are flagged
-significant where a two-sided test at the study's confidence level rejects "no difference".
+previous one, and the items of a grid against each other (ranks).
+
+Differences go through the survey engine's comparison API, so they follow the rule of every
+other output of a run (the banner's markers included): Student's t on the design's degrees of
+freedom, as R's `svycontrast`/`svyttest` use them. A region against the rest is a contrast in
+the wave's design (its degrees of freedom); a change between two waves is a difference of
+independent samples (variances add, and so do the two designs' degrees of freedom). A
+difference is flagged significant where the two-sided test at the study's confidence level
+rejects "no difference".
 """
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.stats import norm
 
 from observatoire.results_contract import (
     CHANGE,
@@ -20,48 +26,53 @@ from observatoire.results_contract import (
     change,
 )
 from observatoire.studies.spec.model import Study
+from observatoire.survey import Comparison, Estimates, contrast, independent_differences
+from observatoire.survey.comparisons import compared
 
 
-def versus_rest(study: Study, regional: pl.DataFrame, vcov: np.ndarray) -> pl.DataFrame:
-    """Each region minus the rest of France, from the by-region estimates and their covariance.
+def versus_rest(study: Study, regional: pl.DataFrame, estimates: Estimates) -> pl.DataFrame:
+    """Each region minus the rest of France, from the by-region `estimates` (with their
+    covariance) and their rows in `regional` (`_i`: the estimate's row).
 
     The rest of France is the mean of the other regions weighted by their weighted bases; the
-    regions being a raking margin, those bases are fixed by the weighting, so each contrast is a
-    fixed linear combination c of the regional estimates and its variance is c' V c.
+    regions being a raking margin, those bases are fixed by the weighting, so each difference is
+    a fixed linear combination of the regional estimates: the engine's `contrast` (R's
+    `svycontrast`), on the design's degrees of freedom.
     """
-    z = float(norm.ppf(0.5 + study.confidence / 2))
+    labels = estimates.labels
     frames = []
     for _variable, rows in regional.group_by("variable", maintain_order=True):
-        index = rows["_i"].to_numpy()
-        estimate = rows["estimate"].to_numpy()
+        names = [labels[i] for i in rows["_i"].to_list()]
         weight = rows["weighted_n"].to_numpy()
-        k = len(index)
-        others = weight[None, :] * (1 - np.eye(k))
-        contrast = np.eye(k) - others / others.sum(axis=1, keepdims=True)
-        diff = contrast @ estimate
-        cov = vcov[np.ix_(index, index)]
-        se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", contrast, cov, contrast), 0.0))
+        contrasts = {}
+        for k, name in enumerate(names):
+            others = np.where(np.arange(len(names)) == k, 0.0, weight)
+            coefficients = -others / others.sum()
+            coefficients[k] = 1.0
+            contrasts[name] = dict(zip(names, coefficients.tolist(), strict=True))
+        compared_ = contrast(estimates, contrasts, level=study.confidence)
         frames.append(
             rows.with_columns(
                 indicator=pl.col("indicator") + VERSUS_REST,
-                estimate=pl.Series(diff),
-                se=pl.Series(se),
-                ci_low=pl.Series(diff - z * se),
-                ci_high=pl.Series(diff + z * se),
+                **_difference_columns(compared_, study.confidence),
                 weighted_n=None,
-                flag=pl.Series(significance(diff, se, study.confidence), dtype=pl.String),
             )
         )
     return pl.concat(frames)
 
 
-def significance(diff: np.ndarray, se: np.ndarray, confidence: float) -> list[str | None]:
-    """`significant` where the two-sided test rejects "no difference" at the study's level."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = 2 * norm.sf(np.abs(diff) / se)
-    return [
-        Flag.SIGNIFICANT.value if v < 1 - confidence else None for v in np.nan_to_num(p, nan=1.0)
-    ]
+def _difference_columns(result: Comparison, confidence: float) -> dict[str, pl.Series]:
+    """The contract's columns of a difference: estimate, se, interval and significance flag."""
+    p_value = np.nan_to_num(result.p_value, nan=1.0)
+    flag = [Flag.SIGNIFICANT.value if p < 1 - confidence else None for p in p_value]
+    table = result.table
+    return {
+        "estimate": table["estimate"],
+        "se": table["se"],
+        "ci_low": table["ci_low"],
+        "ci_high": table["ci_high"],
+        "flag": pl.Series(flag, dtype=pl.String),
+    }
 
 
 def ranks(figures: pl.DataFrame) -> pl.DataFrame:
@@ -84,32 +95,52 @@ def ranks(figures: pl.DataFrame) -> pl.DataFrame:
 def changes(study: Study, figures: pl.DataFrame) -> pl.DataFrame:
     """Latest wave minus the previous one for every figure both waves have, with significance.
 
-    The waves are independent samples, so the variance of the difference is the sum of the
-    variances. Ranks give `rank_change` = previous rank - current rank (positive: climbed).
+    The waves are independent samples: the engine's `independent_differences` (variance of the
+    difference = sum of the variances, degrees of freedom = sum of the two designs' `_df`), one
+    call per domain. Ranks give `rank_change` = previous rank - current rank
+    (positive: climbed).
     """
     latest = study.latest
     previous = study.previous(latest)
     if previous is None:
         return figures.clear()
-    z = float(norm.ppf(0.5 + study.confidence / 2))
     keys = [k for k in KEY if k != "wave"]
     now = figures.filter(pl.col("wave") == latest.id)
     before = figures.filter(pl.col("wave") == previous.id).select(
-        *keys, pl.col("estimate").alias("_before"), pl.col("se").alias("_se_before")
+        *keys,
+        pl.col("estimate").alias("_before"),
+        pl.col("se").alias("_se_before"),
+        pl.col("_df").alias("_df_before"),
     )
     joined = now.join(before, on=keys, how="inner", nulls_equal=True)
     values = joined.filter(pl.col("indicator").is_in([i.value for i in ESTIMATED]))
-    diff = (values["estimate"] - values["_before"]).to_numpy()
-    se = np.sqrt(values["se"].to_numpy() ** 2 + values["_se_before"].to_numpy() ** 2)
-    moved = values.with_columns(
-        indicator=pl.col("indicator") + CHANGE,
-        estimate=pl.Series(diff),
-        se=pl.Series(se),
-        ci_low=pl.Series(diff - z * se),
-        ci_high=pl.Series(diff + z * se),
-        flag=pl.Series(significance(diff, se, study.confidence), dtype=pl.String),
-    )
+    frames = []
+    for (*_domain, df_before, df_now), rows in values.group_by(
+        [*DOMAIN, "_df_before", "_df"], maintain_order=True
+    ):
+        names = [str(i) for i in range(rows.height)]
+        samples = {
+            wave: compared(
+                names, rows[estimate].to_numpy(), np.diag(rows[se].to_numpy() ** 2),
+                df, study.confidence,
+            )
+            for wave, estimate, se, df in (
+                (previous.id, "_before", "_se_before", df_before),
+                (latest.id, "estimate", "se", df_now),
+            )
+        }  # fmt: skip
+        differences = independent_differences(
+            samples, reference=previous.id, level=study.confidence
+        )
+        frames.append(
+            rows.with_columns(
+                indicator=pl.col("indicator") + CHANGE,
+                **_difference_columns(differences, study.confidence),
+            )
+        )
     climbed = joined.filter(pl.col("indicator") == Indicator.RANK).with_columns(
         indicator=pl.lit(change(Indicator.RANK)), estimate=pl.col("_before") - pl.col("estimate")
     )
-    return pl.concat([moved, climbed], how="diagonal_relaxed").drop("_before", "_se_before")
+    return pl.concat([*frames, climbed], how="diagonal_relaxed").drop(
+        "_before", "_se_before", "_df_before"
+    )

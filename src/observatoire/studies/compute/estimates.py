@@ -40,7 +40,8 @@ def bases(families: list[Family], data: pl.DataFrame) -> list[Base]:
 def estimate(
     design: Design, base: Base, by: str | None, level: float, *, covariance: bool = False
 ) -> tuple[pl.DataFrame, Estimates]:
-    """One base's figures over the domains of `by` (or all respondents); `_i` = vcov row."""
+    """One base's figures over the domains of `by` (or all respondents); `_i` = vcov row,
+    `_df` = the degrees of freedom of their design (R's `degf` of the base's subset)."""
     columns = [f.column for f in base.figures]
     estimates = mean(
         design.subset(base.answered), columns, by=by, level=level, covariance=covariance
@@ -62,6 +63,7 @@ def estimate(
         *([pl.col(by).cast(pl.String)] if by else []),
         "variable", "estimate", "se", "ci_low", "ci_high",
         pl.col("n").cast(pl.Int64), pl.col("weighted_n").cast(pl.Float64),
+        pl.lit(float(estimates.df)).alias("_df"),
     )  # fmt: skip
     return table.join(meta, on="variable", how="left", maintain_order="left"), estimates
 
@@ -82,7 +84,7 @@ def wave_figures(
             regional = regional.rename({study.territory: "territory"})
             frames.append(regional)
             if with_contrasts:
-                frames.append(versus_rest(study, regional, estimates.vcov))
+                frames.append(versus_rest(study, regional, estimates))
         for profile in study.banner:
             by_profile, _ = estimate(design, base, profile, study.confidence)
             frames.append(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from observatoire.studies.spec.model import Study, Wave
-from observatoire.survey import Design
+from observatoire.survey import Design, degrees_of_freedom
 from observatoire.survey.calibration import calibration_diagnostics, rake
 
 
@@ -24,6 +24,7 @@ class WaveWeighting:
     g_min: float
     g_max: float
     iterations: int
+    df: int  # the design's degrees of freedom (R's degf): t intervals and tests
 
 
 def weight_wave(study: Study, wave: Wave, data: pl.DataFrame) -> tuple[Design, WaveWeighting]:
@@ -82,4 +83,5 @@ def summarise(
         g_min=diagnostics.g_min,
         g_max=diagnostics.g_max,
         iterations=diagnostics.iterations,
+        df=degrees_of_freedom(design),
     )

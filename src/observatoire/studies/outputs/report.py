@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from scipy.stats import norm
+from scipy.stats import t as student
 
 from observatoire.results_contract import Indicator, Row, change, formats, is_mean
 from observatoire.studies.outputs.charts import Chart
@@ -159,8 +159,8 @@ def _margin_order(findings: Findings) -> Any:
 
 def _method(findings: Findings) -> dict[str, Any]:
     study = findings.study
-    z = float(norm.ppf(0.5 + study.confidence / 2))
     latest = findings.run.weighting[findings.latest.id]
+    quantile = float(student.ppf(0.5 + study.confidence / 2, latest.df))
     deff = latest.kish_deff
     waves = []
     for wave in study.waves:
@@ -190,7 +190,8 @@ def _method(findings: Findings) -> dict[str, Any]:
         {
             "n": formats.count(n),
             "cells": [
-                f"± {formats.mark(100 * z * (p * (1 - p) * deff / n) ** 0.5)} pts" for p in SHARES
+                f"± {formats.mark(100 * quantile * (p * (1 - p) * deff / n) ** 0.5)} pts"
+                for p in SHARES
             ],
         }
         for n in BASES
@@ -200,6 +201,7 @@ def _method(findings: Findings) -> dict[str, Any]:
         "errors": errors,
         "shares": [f"{formats.percent(p)} ou {formats.percent(1 - p)}" for p in SHARES],
         "deff": formats.mark(deff, 2),
+        "df": formats.count(latest.df),
         "confidence": formats.percent(study.confidence),
         "sources": [(study.profile_question(m.variable).label, m.source) for m in study.margins],
         "population": formats.count(study.population_total),

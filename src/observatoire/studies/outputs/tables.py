@@ -58,7 +58,7 @@ def write_banner(publication: Publication, out: Path) -> list[Path]:
     computed = engine_banner.banner(
         results.designs[wave.id], banner_questions(study, wave.id), columns, settings=settings
     )
-    return [write_banner_excel(computed, out / "banner.xlsx")]
+    return [write_banner_excel(computed, out / "banner.xlsx", language="fr")]
 
 
 def banner_questions(study: Study, wave: str) -> list[engine_banner.Question]:
@@ -68,10 +68,10 @@ def banner_questions(study: Study, wave: str) -> list[engine_banner.Question]:
         cells: list[tuple[str | None, str]] = [(t.label, q.item_column(t.code)) for t in q.items]
         for item, column in cells or [(None, q.column)]:
             label = f"{q.code} — {q.short_label}" + (f" : {item}" if item else "")
-            if q.type == "scale":
+            if q.type == "scale" and q.bands:  # the study's reading of the scale
                 bands = tuple(engine_banner.Band(b.label, b.min, b.max) for b in q.bands)
                 rows.append(engine_banner.Question(column, label, kind="scale", bands=bands))
-            elif q.type == "numeric":
+            elif q.type in ("scale", "numeric"):  # a scale without bands: its mean
                 rows.append(engine_banner.Question(column, label, kind="numeric"))
             elif q.type == "multiple":
                 rows.append(engine_banner.Question(column, label, levels={1: "Oui", 0: "Non"}))
