@@ -54,8 +54,9 @@ def raked(frame: pl.DataFrame) -> Design:
     return rake(design, margins)
 
 
+BANDS = (Band("1–5", 1, 5), Band("6–7", 6, 7), Band("8–10", 8, 10))
 QUESTIONS = [
-    Question("sante", "Santé", kind="scale"),
+    Question("sante", "Santé", kind="scale", bands=BANDS),
     Question(
         "avis",
         "Jouer collectif",
@@ -227,10 +228,12 @@ def test_footnote_states_every_setting(raked: Design) -> None:
         significance=(0.99, 0.95), correction="bh", small_base=50, minimum_base=20
     )
     result = banner(raked, QUESTIONS[:1], ["sexe"], settings=settings)
-    french = result.footnote()
+    french = result.footnote("fr")
     for text in ("99 %", "95 %", "Benjamini–Hochberg", "50", "20", f"{result.df} degrés"):
         assert text in french
-    assert "Benjamini–Hochberg correction" in result.footnote("en")
+    assert "Benjamini–Hochberg correction" in result.footnote()  # English unless asked
+    with pytest.raises(SurveyError, match="language must be en or fr, not 'de'"):
+        result.footnote("de")
 
 
 @pytest.mark.parametrize(
@@ -239,7 +242,11 @@ def test_footnote_states_every_setting(raked: Design) -> None:
         (lambda d: banner(d, [Question("absent")], ["sexe"]), "question column 'absent'"),
         (lambda d: banner(d, QUESTIONS, ["absent"]), "banner column 'absent'"),
         (lambda d: banner(d, [], ["sexe"]), "at least one question"),
-        (lambda d: banner(d, [Question("avis", kind="scale")], ["sexe"]), "is scale but holds"),
+        (
+            lambda d: banner(d, [Question("avis", kind="scale", bands=BANDS)], ["sexe"]),
+            "is scale but holds",
+        ),
+        (lambda d: Question("sante", kind="scale"), "a scale question needs its bands"),
         (
             lambda d: banner(d, [Question("avis", levels={"utile": "Utile"})], ["sexe"]),
             "avis: value 'indispensable' has no label",

@@ -11,6 +11,7 @@ import pytest
 
 from observatoire.survey import Design, SurveyError
 from observatoire.survey.banner import Banner, BannerSettings, BannerVariable, Question, banner
+from observatoire.survey.banner.table import Band
 from observatoire.survey.excel import HEADER_ROWS, write_banner_excel
 
 
@@ -29,13 +30,17 @@ def result() -> Banner:
         }
     )
     design = Design.from_frame(frame, weights="w")
-    questions = [Question("q1", "Santé : note de fragilité", kind="scale"), Question("avis")]
+    bands = (Band("1–5", 1, 5), Band("6–7", 6, 7), Band("8–10", 8, 10))
+    questions = [
+        Question("q1", "Santé : note de fragilité", kind="scale", bands=bands),
+        Question("avis"),
+    ]
     columns = [BannerVariable("sexe", "Sexe", {1: "Homme", 2: "Femme"}), "age", "rare"]
     return banner(design, questions, columns, settings=BannerSettings(minimum_base=25))
 
 
 def test_workbook_layout(tmp_path: Path, result: Banner) -> None:
-    path = write_banner_excel(result, tmp_path / "banner.xlsx")
+    path = write_banner_excel(result, tmp_path / "banner.xlsx", language="fr")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["q1", "avis", "Données", "Notes"]
     sheet = book["q1"]
@@ -72,22 +77,22 @@ def test_markers_small_and_suppressed_cells(tmp_path: Path, result: Banner) -> N
 
 
 def test_data_and_notes_sheets(tmp_path: Path, result: Banner) -> None:
-    book = openpyxl.load_workbook(write_banner_excel(result, tmp_path / "b.xlsx"))
+    book = openpyxl.load_workbook(write_banner_excel(result, tmp_path / "b.xlsx", language="fr"))
     data = book["Données"]
     assert [c.value for c in data[1]] == result.table.columns
     assert data.max_row == result.table.height + 1
     notes = book["Notes"]
-    assert notes["A2"].value == result.footnote()
+    assert notes["A2"].value == result.footnote("fr")
     settings = {notes.cell(r, 1).value: notes.cell(r, 2).value for r in range(5, 13)}
     assert settings["minimum_base"] == "25" and settings["correction"] == "none"
 
 
 def test_english_labels_and_no_partial_file_on_error(tmp_path: Path, result: Banner) -> None:
-    book = openpyxl.load_workbook(write_banner_excel(result, tmp_path / "b.xlsx", language="en"))
+    book = openpyxl.load_workbook(write_banner_excel(result, tmp_path / "b.xlsx"))  # English
     assert book.sheetnames[-2:] == ["Data", "Notes"]
     assert book["q1"]["A5"].value == "Unweighted base (n)"
     with pytest.raises(SurveyError, match="language must be one of fr, en"):
-        write_banner_excel(result, tmp_path / "x.xlsx", language="de")
+        write_banner_excel(result, tmp_path / "x.xlsx", language="de")  # type: ignore[arg-type]
     broken = Banner(result.table.drop("row_label"), result.columns, result.settings, result.df)
     with pytest.raises(KeyError):
         write_banner_excel(broken, tmp_path / "broken.xlsx")

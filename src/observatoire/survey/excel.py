@@ -21,6 +21,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from observatoire.survey.banner import Banner
+from observatoire.survey.banner.table import Language
 from observatoire.survey.errors import SurveyError
 
 HEADER_ROWS = 7
@@ -98,7 +99,7 @@ class _Formats:
 
 
 def _question_sheet(
-    sheet: Worksheet, cells: pl.DataFrame, banner: Banner, formats: _Formats, language: str
+    sheet: Worksheet, cells: pl.DataFrame, banner: Banner, formats: _Formats, language: Language
 ) -> None:
     texts = TEXTS[language]
     columns = banner.columns
@@ -163,7 +164,7 @@ def _question_sheet(
     sheet.freeze_panes(HEADER_ROWS, 1)
 
 
-def _notes_sheet(sheet: Worksheet, banner: Banner, formats: _Formats, language: str) -> None:
+def _notes_sheet(sheet: Worksheet, banner: Banner, formats: _Formats, language: Language) -> None:
     texts = TEXTS[language]
     settings = banner.settings
     sheet.set_column(0, 0, 36)
@@ -187,11 +188,11 @@ def _notes_sheet(sheet: Worksheet, banner: Banner, formats: _Formats, language: 
         sheet.write(line, 1, str(value))
 
 
-def write_banner_excel(banner: Banner, path: str | Path, *, language: str = "fr") -> Path:
+def write_banner_excel(banner: Banner, path: str | Path, *, language: Language = "en") -> Path:
     """Write `banner` to an .xlsx workbook at `path` (one sheet per question, data, notes).
 
     The file is written to a temporary name and renamed, so a failure leaves no half-written
-    workbook behind.
+    workbook behind. `language` is that of the labels and the footnote ("en" or "fr").
     """
     if language not in TEXTS:
         raise SurveyError(f"language must be one of {', '.join(TEXTS)}", field="language")
@@ -208,7 +209,7 @@ def write_banner_excel(banner: Banner, path: str | Path, *, language: str = "fr"
     return target
 
 
-def _fill(book: Workbook, banner: Banner, language: str) -> None:
+def _fill(book: Workbook, banner: Banner, language: Language) -> None:
     """Every sheet of the workbook."""
     formats = _Formats(book)
     taken: set[str] = set()

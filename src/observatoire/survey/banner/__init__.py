@@ -30,7 +30,6 @@ Conventions (stated again in `Banner.footnote()`):
 """
 
 from observatoire.survey.banner.table import (
-    FRAGILITY_BANDS,
     Band,
     Banner,
     BannerSettings,
@@ -41,7 +40,6 @@ from observatoire.survey.banner.table import (
 )
 
 __all__ = [
-    "FRAGILITY_BANDS",
     "Band",
     "Banner",
     "BannerSettings",

@@ -29,6 +29,7 @@ from observatoire.survey.errors import SurveyError
 from observatoire.survey.linearization import degrees_of_freedom
 
 Kind = Literal["categorical", "scale", "numeric"]
+Language = Literal["en", "fr"]
 TOTAL = "Total"
 
 
@@ -41,17 +42,14 @@ class Band:
     high: float
 
 
-FRAGILITY_BANDS = (Band("1–5", 1, 5), Band("6–7", 6, 7), Band("8–10", 8, 10))
-"""The observatory's reading of 1–10 marks (IMPACT-Citoyens: 8–10 = "fragilité importante")."""
-
-
 @dataclass(frozen=True)
 class Question:
     """One question of the banner's rows.
 
     * `categorical`: one row per level (share of respondents), levels in `levels` order when
       given (code → label), else sorted values;
-    * `scale`: one row per band (share), then the mean when `mean` is true;
+    * `scale`: one row per band of `bands` (share), then the mean when `mean` is true (the
+      bands are the study's reading of the scale, e.g. 1–5 / 6–7 / 8–10: no default);
     * `numeric`: the mean only.
     Respondents with no answer (null) are left out of the question's bases.
     """
@@ -59,7 +57,7 @@ class Question:
     column: str
     label: str | None = None
     kind: Kind = "categorical"
-    bands: tuple[Band, ...] = FRAGILITY_BANDS
+    bands: tuple[Band, ...] = ()
     mean: bool = True
     levels: Mapping[Any, str] | None = None
 
@@ -68,6 +66,11 @@ class Question:
             raise SurveyError(
                 f"question {self.column!r}: unknown kind {self.kind!r}; "
                 "use categorical, scale or numeric"
+            )
+        if self.kind == "scale" and not self.bands:
+            raise SurveyError(
+                f"question {self.column!r}: a scale question needs its bands, "
+                'e.g. bands=(Band("1–5", 1, 5), Band("6–10", 6, 10))'
             )
         for band in self.bands:
             if not band.low <= band.high:
@@ -117,18 +120,20 @@ class Banner:
     df: int
     questions: tuple[Question, ...] = field(default=())
 
-    def footnote(self, language: str = "fr") -> str:
+    def footnote(self, language: Language = "en") -> str:
         """The conventions and settings, in one paragraph an analyst can paste under a table."""
         return footnote(self.settings, self.df, language)
 
 
-def _percent(value: float, language: str) -> str:
+def _percent(value: float, language: Language) -> str:
     text = f"{value * 100:g}"
     return f"{text.replace('.', ',')} %" if language == "fr" else f"{text}%"
 
 
-def footnote(settings: BannerSettings, df: int, language: str = "fr") -> str:
-    """State bases, intervals, markers, correction and thresholds (French or English)."""
+def footnote(settings: BannerSettings, df: int, language: Language = "en") -> str:
+    """State bases, intervals, markers, correction and thresholds (English or French)."""
+    if language not in ("en", "fr"):
+        raise SurveyError(f"language must be en or fr, not {language!r}", field="language")
     first, second = (_percent(level, language) for level in settings.significance)
     confidence = _percent(settings.confidence, language)
     correction = {
