@@ -7,6 +7,7 @@ Polars and the standard library so that it also runs in the peers' own venv.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -24,7 +25,8 @@ T = TypeVar("T")
 
 
 class Steps:
-    """Times named steps and records the process's peak resident memory after each."""
+    """Times named steps (wall and CPU seconds, the machine's 1-minute load average as each
+    starts) and records the process's peak resident memory after each."""
 
     def __init__(self, engine: str, folder: Path) -> None:
         self.engine = engine
@@ -35,12 +37,16 @@ class Steps:
         )["margins"]
         self.timings: dict[str, float] = {}
         self.peak_mb: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.load: dict[str, float] = {}
         self.report: dict[str, Any] = {"engine": engine, "rows": self.frame.height, "notes": []}
 
     def run(self, name: str, step: Callable[[], T]) -> T:
-        start = time.perf_counter()
+        self.load[name] = os.getloadavg()[0]
+        start, cpu = time.perf_counter(), time.process_time()
         value = step()
         self.timings[name] = time.perf_counter() - start
+        self.cpu[name] = time.process_time() - cpu
         self.peak_mb[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return value
 
@@ -56,7 +62,9 @@ class Steps:
 
     def emit(self, **results: Any) -> None:
         """Print the report as the last line of stdout (the driver reads it)."""
-        self.report.update(results, timings=self.timings, peak_mb=self.peak_mb)
+        self.report.update(
+            results, timings=self.timings, peak_mb=self.peak_mb, cpu=self.cpu, load=self.load
+        )
         print(json.dumps(self.report))
 
 

@@ -51,7 +51,7 @@ PEER_SCRIPTS = {
 def run_ours(folder: Path) -> None:
     """Worker: our engine's steps on the workload in `folder` (prints the JSON report)."""
     from observatoire.survey import Design, mean, rake
-    from observatoire.survey.banner import Question, banner
+    from observatoire.survey.banner import Band, Question, banner
 
     steps = Steps("observatoire", folder)
     margins = {m: {int(k): v for k, v in levels.items()} for m, levels in steps.targets.items()}
@@ -61,7 +61,8 @@ def run_ours(folder: Path) -> None:
     raked = steps.run("rake", lambda: rake(design, margins, max_iter=100, epsilon=1e-10))
     means = steps.run("means", lambda: mean(raked, QUESTIONS))
     by = steps.run("by", lambda: mean(raked, QUESTIONS, by="group6"))
-    questions = [Question(name, kind="scale") for name in QUESTIONS]
+    bands = (Band("1–5", 1, 5), Band("6–7", 6, 7), Band("8–10", 8, 10))  # the workload's
+    questions = [Question(name, kind="scale", bands=bands) for name in QUESTIONS]
     table = steps.run("banner", lambda: banner(raked, questions, BANNER_COLUMNS)).table
     by_table = by.table.sort("group6", "variable")
     steps.emit(
@@ -167,6 +168,9 @@ def main() -> None:
             )
     print_table(reports, peaks, scale)
     ours_time = sum(ours["timings"][s] for s in RATIO_STEPS)
+    ours_cpu = sum(ours["cpu"][s] for s in RATIO_STEPS)
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"observatoire rake+means+by: {ours_time:.3f} s ({ours_cpu:.3f} s CPU); load {load}")
     ratios = {}
     for peer in ("r", "svy"):
         report = reports.get(peer)
@@ -182,7 +186,7 @@ def print_table(
     reports: dict[str, dict[str, Any]], peaks: dict[str, float], scale: dict[str, float]
 ) -> None:
     """Seconds and peak memory per step and engine, margin gaps and agreement with ours."""
-    print(f"{'engine':<18}{'step':<8}{'seconds':>10}{'peak MiB':>10}")
+    print(f"{'engine':<18}{'step':<8}{'seconds':>10}{'peak MiB':>10}{'CPU s':>8}{'load':>6}")
     for name, report in reports.items():
         factor = scale.get(name, 1.0)
         for step in STEPS:
@@ -192,7 +196,13 @@ def print_table(
             peak = report.get("peak_mb", {}).get(step)
             mark = " (extrapolated)" if factor != 1.0 else ""
             peak_text = f"{peak:10.0f}" if peak is not None else f"{'-':>10}"
-            print(f"{report['engine']:<18}{step:<8}{seconds:10.3f}{peak_text}{mark}")
+            cpu, load = report.get("cpu", {}).get(step), report.get("load", {}).get(step)
+            cpu_text = f"{cpu * factor:8.3f}" if cpu is not None else f"{'-':>8}"
+            load_text = f"{load:6.2f}" if load is not None else f"{'-':>6}"
+            print(
+                f"{report['engine']:<18}{step:<8}{seconds:10.3f}{peak_text}{cpu_text}{load_text}"
+                f"{mark}"
+            )
         print(f"{report['engine']:<18}{'process':<8}{'':>10}{peaks[name]:10.0f}")
     for report in reports.values():
         print(f"{report['engine']}: largest remaining relative margin gap {report['max_gap']:.1e}")
