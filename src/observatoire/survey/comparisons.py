@@ -29,7 +29,7 @@ import polars as pl
 from scipy import stats
 
 from observatoire.survey.design import Design
-from observatoire.survey.errors import SurveyError
+from observatoire.survey.errors import SurveyError, column_names, confidence_level, number
 from observatoire.survey.estimates import Estimates
 from observatoire.survey.means import mean
 
@@ -109,8 +109,7 @@ def compared(
     second: Sequence[str | None] | None = None,
 ) -> Comparison:
     """A `Comparison` of t tests of estimates against 0, with t intervals on `df`."""
-    if not 0 < level < 1:
-        raise SurveyError(f"the confidence level must be between 0 and 1, not {level}")
+    level = confidence_level(level)
     count = len(labels)
     estimate = np.asarray(estimate, dtype=np.float64)
     se = np.sqrt(np.diag(vcov)) if count else np.empty(0)
@@ -171,6 +170,9 @@ def tested(
 def _positions(estimates: Estimates | Comparison, labels: Sequence[str]) -> list[int]:
     """Rows of the labels; an unknown label is an error naming some known ones."""
     known = {label: row for row, label in enumerate(estimates.labels)}
+    strange = [label for label in labels if not isinstance(label, str)]
+    if strange:
+        raise SurveyError(f"estimates are named by their labels (text), not {strange[0]!r}")
     missing = [label for label in labels if label not in known]
     if missing:
         sample = ", ".join(list(known)[:6]) + (", …" if len(known) > 6 else "")
@@ -190,6 +192,8 @@ def _covariance(estimates: Estimates | Comparison, rows: list[int]) -> np.ndarra
 
 def _degrees(estimates: Estimates | Comparison, df: float | None) -> float:
     if df is not None:
+        if not number(df) or not df > 0:
+            raise SurveyError(f"degrees of freedom must be a positive number, not {df!r}")
         return float(df)
     if isinstance(estimates, Estimates):
         return float(estimates.df)
@@ -214,8 +218,8 @@ def contrast(
     >>> contrast(by_g, {"b:y": 1, "a:y": -1}).estimate.tolist()
     [3.5]
     """
-    if not contrasts:
-        raise SurveyError("no contrast given")
+    if not isinstance(contrasts, Mapping) or not contrasts:
+        raise SurveyError(f"give the contrast as {{label: coefficient}}, not {contrasts!r}")
     named: dict[str, Mapping[str, Any]]
     if all(isinstance(value, Mapping) for value in contrasts.values()):
         named = {str(name): value for name, value in contrasts.items()}
@@ -223,12 +227,16 @@ def contrast(
         named = {"contrast": contrasts}
     else:
         raise SurveyError("give {label: coefficient} or {name: {label: coefficient}}, not both")
+    for weights in named.values():
+        if not isinstance(weights, Mapping) or not weights:
+            raise SurveyError(f"give each contrast as {{label: coefficient}}, not {weights!r}")
+        _positions(estimates, list(weights))
     used = sorted({label for weights in named.values() for label in weights})
     rows = _positions(estimates, used)
     matrix = np.zeros((len(named), len(used)))
     for i, weights in enumerate(named.values()):
         for label, coefficient in weights.items():
-            if isinstance(coefficient, bool) or not isinstance(coefficient, int | float):
+            if not number(coefficient):
                 raise SurveyError(f"the coefficient of {label!r} must be a number")
             if not math.isfinite(coefficient):
                 raise SurveyError(f"the coefficient of {label!r} is not finite")
@@ -254,6 +262,7 @@ def difference(
     >>> difference(by_g, "a:y", "b:y").table["label"].to_list()
     ['b:y - a:y']
     """
+    _positions(estimates, [first, second])
     result = contrast(estimates, {second: 1.0, first: -1.0}, level=level, df=df)
     table = result.table.with_columns(
         label=pl.lit(f"{second} - {first}"), first=pl.lit(first), second=pl.lit(second)
@@ -332,10 +341,10 @@ def independent_differences(
     >>> changes.table.select("label", "first", "second", "estimate").row(0)
     ('y', '2019', '2022', 1.5)
     """
-    if len(samples) < 2:
-        raise SurveyError("independent differences need two samples or more")
+    if not isinstance(samples, Mapping) or len(samples) < 2:
+        raise SurveyError("independent differences need two samples or more, by name")
     names = list(samples)
-    if reference is not None and reference not in samples:
+    if reference is not None and (not isinstance(reference, str) or reference not in samples):
         raise SurveyError(f"no sample named {reference!r}; the samples are {', '.join(names)}")
     pairs = (
         [(reference, name) for name in names if name != reference]
@@ -348,7 +357,7 @@ def independent_differences(
     rows: list[tuple[str, str, str]] = []
     for a, b in pairs:
         shared = [label for label in position[a] if label in position[b]]
-        wanted = shared if labels is None else list(labels)
+        wanted = shared if labels is None else column_names(labels, "labels")
         _positions(samples[a], wanted), _positions(samples[b], wanted)
         rows.extend((label, a, b) for label in wanted)
     if not rows:

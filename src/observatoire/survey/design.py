@@ -188,6 +188,13 @@ class Design:
         n = data.height
         if n == 0:
             raise SurveyError("the data have no rows")
+        for name, switch in (
+            ("nest", nest),
+            ("ultimate_cluster", ultimate_cluster),
+            ("adjust_domain_lonely", adjust_domain_lonely),
+        ):
+            if not isinstance(switch, bool | np.bool_):
+                raise SurveyError(f"{name} must be True or False, not {switch!r}", field=name)
         if lonely_psu not in LONELY_PSU_POLICIES:
             choices = ", ".join(LONELY_PSU_POLICIES)
             raise SurveyError(f"unknown lonely_psu policy {lonely_psu!r}; use one of {choices}")

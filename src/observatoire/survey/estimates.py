@@ -11,7 +11,7 @@ Conventions follow R's `survey` 4.1.1: text columns give one estimate per level 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ import polars as pl
 from scipy import stats
 
 from observatoire.survey.design import Design
-from observatoire.survey.errors import SurveyError
+from observatoire.survey.errors import SurveyError, column_names, confidence_level, number
 
 FACTOR_TYPES = (pl.String, pl.Categorical, pl.Enum, pl.Boolean)
 
@@ -76,6 +76,26 @@ class Estimates:
     def se(self) -> np.ndarray:
         """The standard errors, in table order."""
         return self.table["se"].to_numpy()
+
+    def confint(self, level: float = 0.95, *, df: float | None = None) -> Estimates:
+        """The estimates with Student's t intervals on `df` degrees of freedom (default: the
+        design's), R's `confint(x, level, df=degf(design))`; `df=math.inf`: the normal quantile.
+
+        >>> import polars as pl
+        >>> from observatoire.survey import Design, mean
+        >>> means = mean(Design.from_frame(pl.DataFrame({"y": [1.0, 2.0, 3.0, 6.0]})), "y")
+        >>> [round(v, 4) for v in means.confint().table.row(0)[-4:-2]]
+        [-0.4374, 6.4374]
+        """
+        level = confidence_level(level)
+        degrees = self.df if df is None else df
+        if not number(degrees) or not degrees > 0:
+            raise SurveyError(f"degrees of freedom must be a positive number, not {degrees!r}")
+        half = stats.t.ppf((1 + level) / 2, degrees) * self.se
+        table = self.table.with_columns(
+            ci_low=pl.Series(self.estimate - half), ci_high=pl.Series(self.estimate + half)
+        )
+        return replace(self, table=table)
 
 
 @dataclass(frozen=True)
@@ -172,7 +192,7 @@ def domains(design: Design, by: Sequence[str] | str | None) -> Domains:
     """
     if not by:
         return Domains([()], np.where(design.in_domain, 0, -1))
-    names = [by] if isinstance(by, str) else list(by)
+    names = column_names(by, "by")
     for name in names:
         if name not in design.data.columns:
             raise SurveyError("by column not found in the data", column=name)
@@ -236,7 +256,7 @@ def tidy_table(
     """Rows variable-major then domain (R's svyby order); arrays are in that order."""
     n_domains = len(cells.keys)
     se = np.sqrt(np.diag(vcov))
-    low, high = _normal_interval(estimate, se, level)
+    low, high = _normal_interval(estimate, se, confidence_level(level))
     columns: dict[str, Any] = {}
     for position, name in enumerate(by):
         columns[name] = [cells.keys[d][position] for _ in variables for d in range(n_domains)]

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 
 from observatoire.survey.design import Design
-from observatoire.survey.errors import SurveyError
+from observatoire.survey.errors import SurveyError, column_names
 from observatoire.survey.estimates import (
     Domains,
     Estimates,
@@ -36,8 +36,8 @@ def _linear(
     statistic: Literal["mean", "total"],
 ) -> Estimates:
     """Means and totals (with proportions and counts of factor levels) by domain."""
-    names = [variables] if isinstance(variables, str) else list(variables)
-    by_names = [by] if isinstance(by, str) else list(by or [])
+    names = column_names(variables, "variables")
+    by_names = column_names(by, "by", optional=True)
     columns = analysis_columns(design, names)
     cells = domains(design, by_names)
     valid = valid_rows(design, columns, na_rm, cells.code >= 0)
@@ -197,8 +197,8 @@ def var(
     >>> var(Design.from_frame(frame), "y").table["estimate"].round(4).to_list()
     [4.6667]
     """
-    names = [variables] if isinstance(variables, str) else list(variables)
-    by_names = [by] if isinstance(by, str) else list(by or [])
+    names = column_names(variables, "variables")
+    by_names = column_names(by, "by", optional=True)
     columns = analysis_columns(design, names)
     if any(level_ is not None for level_ in columns.levels):
         raise SurveyError("variances need numeric columns", column=columns.variables[0])
@@ -269,9 +269,9 @@ def ratio(
     >>> ratio(Design.from_frame(frame), "a", "b").table["estimate"].to_list()
     [0.75]
     """
-    nums = [numerator] if isinstance(numerator, str) else list(numerator)
-    dens = [denominator] if isinstance(denominator, str) else list(denominator)
-    by_names = [by] if isinstance(by, str) else list(by or [])
+    nums = column_names(numerator, "numerator")
+    dens = column_names(denominator, "denominator")
+    by_names = column_names(by, "by", optional=True)
     columns = analysis_columns(design, nums + dens)
     if any(lv is not None for lv in columns.levels):
         raise SurveyError("ratios need numeric numerator and denominator columns")

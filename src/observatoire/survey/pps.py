@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from observatoire.survey.errors import SurveyError
+from observatoire.survey.errors import SurveyError, number
 
 Variance = Literal["HT", "YG"]
 
@@ -44,6 +44,17 @@ class HR:
     """
 
     psum: float | Mapping[Any, float] | None = None
+
+    def __post_init__(self) -> None:
+        given: list[Any] = (
+            list(self.psum.values()) if isinstance(self.psum, Mapping) else [self.psum]
+        )
+        for value in given if self.psum is not None else []:
+            if not number(value):  # its range is checked with the design's strata
+                raise SurveyError(
+                    f"HR(psum) must be a number between 0 and 1 (Σ π² / n), not {value!r}",
+                    field="pps",
+                )
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,12 @@ def ppsmat(joint: Any, tolerance: float = 1e-4) -> JointProbabilities:
     >>> ppsmat([[0.5, 0.2], [0.2, 0.5]]).matrix.shape
     (2, 2)
     """
-    matrix = np.asarray(joint, dtype=np.float64)
+    try:
+        matrix = np.asarray(joint, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise SurveyError("the joint inclusion probabilities must be a matrix of numbers") from None
+    if not number(tolerance) or not tolerance >= 0:
+        raise SurveyError(f"the tolerance must be a number ≥ 0, not {tolerance!r}")
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise SurveyError("the joint inclusion probabilities must be a square matrix")
     if not np.all(np.isfinite(matrix)) or np.any(matrix < 0) or np.any(matrix > 1):

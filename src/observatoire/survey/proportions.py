@@ -13,7 +13,7 @@ import polars as pl
 from scipy import special, stats
 
 from observatoire.survey.design import Design
-from observatoire.survey.errors import SurveyError
+from observatoire.survey.errors import SurveyError, confidence_level
 from observatoire.survey.estimates import FACTOR_TYPES, Estimates, format_value
 from observatoire.survey.linearization import degrees_of_freedom, total_variance
 
@@ -109,8 +109,9 @@ def ciprop(
     >>> ciprop(Design.from_frame(frame), "a", "y").table["estimate"].round(6).to_list()
     [0.75]
     """
-    if variable not in design.data.columns:
-        raise SurveyError("variable not found in the data", column=variable)
+    level = confidence_level(level)
+    if not isinstance(variable, str) or variable not in design.data.columns:
+        raise SurveyError("variable not found in the data", column=str(variable))
     series = design.data.get_column(variable)
     missing = series.is_null().to_numpy() & design.in_domain
     if missing.any() and not na_rm:

@@ -10,7 +10,7 @@ import polars as pl
 from scipy import stats
 
 from observatoire.survey.design import Design
-from observatoire.survey.errors import SurveyError
+from observatoire.survey.errors import SurveyError, column_names, confidence_level
 from observatoire.survey.estimates import Estimates, analysis_columns, domains, valid_rows
 from observatoire.survey.linearization import degrees_of_freedom
 from observatoire.survey.proportions import (
@@ -101,13 +101,14 @@ def quantile(
     >>> quantile(Design.from_frame(frame), "y", 0.5).table["estimate"].to_list()
     [10.0]
     """
+    level = confidence_level(level)
     if qrule not in QRULES:
         raise SurveyError(f"unknown qrule {qrule!r}; use one of {', '.join(QRULES)}")
     if interval_type not in INTERVAL_TYPES:
         choices = ", ".join(INTERVAL_TYPES)
         raise SurveyError(f"unknown interval_type {interval_type!r}; use {choices}")
     ps = [probs] if isinstance(probs, float | int) else list(probs)
-    by_names = [by] if isinstance(by, str) else list(by or [])
+    by_names = column_names(by, "by", optional=True)
     columns = analysis_columns(design, [variable])
     if columns.levels[0] is not None:
         raise SurveyError("quantiles need a numeric column", column=variable)

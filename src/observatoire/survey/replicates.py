@@ -22,7 +22,7 @@ import polars as pl
 import scipy.linalg
 
 from observatoire.survey.design import Design, as_polars, dense_codes
-from observatoire.survey.errors import SurveyError
+from observatoire.survey.errors import SurveyError, number
 
 ReplicateType = Literal["auto", "JK1", "JKn", "BRR", "Fay", "bootstrap"]
 ColumnsType = Literal["JK1", "JKn", "BRR", "Fay", "bootstrap", "other"]
@@ -92,10 +92,16 @@ def as_replicate(
         raise SurveyError("replicate weights from a PPS design need pps='brewer' or none")
     if type == "auto":
         type = "JKn" if design.has_strata else "JK1"
+    if not number(fay_rho) or not 0 <= fay_rho < 1:
+        raise SurveyError(f"Fay's rho must be in (0, 1), not {fay_rho!r}", field="fay_rho")
+    if replicates is not None and (not isinstance(replicates, int) or replicates < 1):
+        raise SurveyError(
+            f"replicates must be a positive whole number, not {replicates!r}", field="replicates"
+        )
     if type == "BRR" and fay_rho:
         type = "Fay"
-    if not 0 <= fay_rho < 1 or (type == "Fay" and fay_rho == 0):
-        raise SurveyError(f"Fay's rho must be in (0, 1), not {fay_rho:g}", field="fay_rho")
+    if type == "Fay" and fay_rho == 0:
+        raise SurveyError("Fay's rho must be in (0, 1), not 0", field="fay_rho")
     stratified = design.has_strata
     psu = design.clusters[0]
     population = design.fpc[0]

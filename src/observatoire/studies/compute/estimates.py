@@ -45,7 +45,7 @@ def estimate(
     columns = [f.column for f in base.figures]
     estimates = mean(
         design.subset(base.answered), columns, by=by, level=level, covariance=covariance
-    )
+    ).confint(level)  # t on the design's df, the rule of every interval of a run
     meta = pl.DataFrame(
         {
             "variable": columns,
