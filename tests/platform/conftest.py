@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+
 CHROMIUM = os.environ.get("OBSERVATOIRE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -44,3 +46,20 @@ def page(chromium_browser, live_server):  # type: ignore[no-untyped-def]
     pg.base_url = live_server.url
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def demo_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published folder of the demo IMPACT-Citoyens study (synthetic respondents), computed
+    once per test process by the study pipeline itself."""
+    from observatoire.studies.compute import compute_study
+    from observatoire.studies.outputs.publication import Publication
+    from observatoire.studies.outputs.tidy import write_tidy
+    from observatoire.studies.spec.validate import validate_study
+
+    root = tmp_path_factory.mktemp("published")
+    out = root / "impact-citoyens"
+    out.mkdir()
+    study, waves = validate_study(ROOT / "studies" / "impact-citoyens")
+    write_tidy(Publication(compute_study(study, waves)), out)
+    return root

@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-
 
 @pytest.fixture(autouse=True)
 def french() -> Any:
@@ -19,23 +17,6 @@ def french() -> Any:
 
     with translation.override("fr"):
         yield
-
-
-@pytest.fixture(scope="session")
-def demo_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The published folder of the demo IMPACT-Citoyens study (synthetic respondents), computed
-    once per test process by the study pipeline itself."""
-    from observatoire.studies.compute import compute_study
-    from observatoire.studies.outputs.publication import Publication
-    from observatoire.studies.outputs.tidy import write_tidy
-    from observatoire.studies.spec.validate import validate_study
-
-    root = tmp_path_factory.mktemp("published")
-    out = root / "impact-citoyens"
-    out.mkdir()
-    study, waves = validate_study(ROOT / "studies" / "impact-citoyens")
-    write_tidy(Publication(compute_study(study, waves)), out)
-    return root
 
 
 @pytest.fixture
