@@ -127,3 +127,21 @@ def test_the_schema_of_a_study_of_several_populations(actors_copy: Path) -> None
     assert "field 'populations.3': 'data' is a required property" in text
     assert "field 'populations.0': Additional properties are not allowed ('colour'" in text
     assert "field '(document)': 'wave' is a required property" in text
+
+
+def test_files_of_populations_stay_inside_the_study_folder(actors_copy: Path) -> None:
+    """Issue 9, item 10: a study.yaml file path could point outside the study folder (read, and
+    written by `study generate`). A sibling study referenced as a population stays allowed."""
+
+    def spoil(doc: dict) -> None:  # type: ignore[type-arg]
+        doc["populations"][1]["universe"] = "../../universes/elus.yaml"
+        doc["populations"][2]["data"]["file"] = "/etc/passwd"
+        doc["published"] = "data/../../published.yaml"
+
+    _edit(actors_copy / "study.yaml", spoil)
+    with pytest.raises(StudyInvalid) as caught:
+        load_multi_study(actors_copy)
+    text = str(caught.value)
+    for field in ("populations.1.universe", "populations.2.data.file", "published"):
+        assert f"field '{field}': " in text
+    assert text.count("is not a file inside the study folder") == 3

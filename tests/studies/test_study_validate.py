@@ -6,9 +6,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 from observatoire.cli.app import main
+from observatoire.errors import located
 from observatoire.studies import StudyInvalid
+from observatoire.studies.spec.schema import FILE_RULE
 from observatoire.studies.spec.validate import validate_study
 
 
@@ -119,3 +122,19 @@ def test_an_open_question_is_validated_as_text_and_gives_no_figures(demo_copy: P
     assert "Q12" not in [q.code for q in study.published_questions("2022")]
     _frame, families = analysis_frame(study, "2022", waves["2022"])
     assert all(f.source.code != "Q12" for f in families)
+
+
+@pytest.mark.parametrize("path", ["../secret.csv", "/etc/passwd", "data/../../x.csv"])
+def test_a_wave_file_outside_the_study_folder_is_refused(demo_copy: Path, path: str) -> None:
+    """Issue 9, item 10: a study.yaml file path could point outside the study folder."""
+    study_yaml = demo_copy / "study.yaml"
+    document = yaml.safe_load(study_yaml.read_text("utf-8"))
+    document["waves"][0]["file"] = path
+    study_yaml.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    with pytest.raises(StudyInvalid) as caught:
+        validate_study(demo_copy)
+    assert str(caught.value.problems[0]) == located(
+        f"{path!r} is not a file inside the study folder: {FILE_RULE}",
+        str(study_yaml),
+        field="waves.0.file",
+    )

@@ -18,6 +18,9 @@ from referencing import Registry, Resource
 from observatoire.studies.spec.problems import Problem
 
 SCHEMA_PATH = Path(__file__).with_name("study.schema.json")
+# Files named in a study.yaml (waves, universes, published figures) are read and written by the
+# pipeline: a path leading out of the study folder would read or overwrite any file.
+FILE_RULE = "give a path relative to the folder, without '..' nor a leading '/'"
 POPULATIONS_SCHEMA_PATH = Path(__file__).with_name("populations.schema.json")
 
 
@@ -52,6 +55,8 @@ def schema_problems(document: Any, file: str, *, populations: bool = False) -> l
 
 
 def _message(error: Any) -> str:
+    if error.validator == "pattern" and error.schema == study_schema()["$defs"]["file"]:
+        return f"{error.instance!r} is not a file inside the study folder: {FILE_RULE}"
     if error.validator == "oneOf":
         return "must be either {vocabulary: NAME} or a list of {code, label}"
     if error.validator == "additionalProperties":
