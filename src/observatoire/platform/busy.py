@@ -2,7 +2,7 @@
 
 On SQLite (the embedded default) one transaction writes at a time; the others wait for the lock
 up to the busy timeout (`settings.base.SQLITE_BUSY_TIMEOUT`, chosen with
-`benchmarks/concurrent_writes.py`). A writer that still finds the database locked after that
+`benchmarks/busy_day.py writers`). A writer that still finds the database locked after that
 wait has lost nothing — its transaction was rolled back whole — and is told to try again, as
 HTTP says for a server that is momentarily overloaded. The API answers in its error shape; a
 page answers a short page that needs no database.

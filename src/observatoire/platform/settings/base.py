@@ -120,7 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite, the embedded default, set up for a small team writing at once. WAL: readers go on while
 # one transaction writes. IMMEDIATE: a transaction takes the write lock when it begins, so that
 # two never both read then wait to write (SQLite would fail one at once, whatever the timeout).
-# Writers queue for the lock up to the busy timeout (seconds; `benchmarks/concurrent_writes.py`
+# Writers queue for the lock up to the busy timeout (seconds; `benchmarks/busy_day.py writers`
 # measured the waits), then get a 503 with Retry-After (`platform/busy.py`), never a 500.
 SQLITE_BUSY_TIMEOUT = env_int("OBSERVATOIRE_SQLITE_BUSY_TIMEOUT", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
