@@ -23,6 +23,7 @@ from observatoire.survey.estimates import (
     valid_rows,
 )
 from observatoire.survey.linearization import degrees_of_freedom, domain_variances
+from observatoire.survey.memory import small_pages
 
 
 def _linear(
@@ -133,6 +134,7 @@ def _design_effect(
     return np.asarray(variance / srs.reshape(-1))
 
 
+@small_pages()
 def mean(
     design: Design,
     variables: Sequence[str] | str,
@@ -158,6 +160,7 @@ def mean(
     return _linear(design, variables, by, na_rm, level, deff, covariance, "mean")
 
 
+@small_pages()
 def total(
     design: Design,
     variables: Sequence[str] | str,
@@ -178,6 +181,7 @@ def total(
     return _linear(design, variables, by, na_rm, level, deff, covariance, "total")
 
 
+@small_pages()
 def var(
     design: Design,
     variables: Sequence[str] | str,
@@ -250,6 +254,7 @@ def var(
     return Estimates(table, vcov, degrees_of_freedom(design), tuple(by_names))
 
 
+@small_pages()
 def ratio(
     design: Design,
     numerator: Sequence[str] | str,

@@ -7,8 +7,7 @@ The conventions are in the package docstring (`observatoire.survey.banner`) and 
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +27,7 @@ from observatoire.survey.comparisons import Correction, adjust_p_values
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
 from observatoire.survey.linearization import degrees_of_freedom
+from observatoire.survey.memory import small_pages
 
 Kind = Literal["categorical", "scale", "numeric"]
 Language = Literal["en", "fr"]
@@ -391,29 +391,7 @@ def _aggregates(
     return linear[:, k:].T[of], linear[:, :k].T, counts.T[of], squares.T[of]
 
 
-@contextmanager
-def _small_pages() -> Iterator[None]:
-    """NumPy without its transparent-huge-page advice (restored afterwards).
-
-    NumPy advises Linux to back arrays of 4 MB and more with huge pages; where the kernel then
-    defragments memory synchronously on a page fault (THP `defrag` = `madvise`, this project's
-    machines), first touching the banner's sums by atom (about 220 MB kept at 1M rows) cost more
-    than computing them: 1M rows, banner 2.06 s with the advice, 1.53 s without (load 3.7).
-    The flag is NumPy's own (`NUMPY_MADVISE_HUGEPAGE`); only the speed depends on it.
-    """
-    toggle = getattr(getattr(np, "_core", None), "multiarray", None)
-    setter = getattr(toggle, "_set_madvise_hugepage", None)
-    if setter is None:
-        yield
-        return
-    previous = setter(False)
-    try:
-        yield
-    finally:
-        setter(previous)
-
-
-@_small_pages()
+@small_pages()
 @threadpool_limits.wrap(limits=1, user_api="blas")
 def banner(
     design: Design,

@@ -38,6 +38,7 @@ from observatoire.survey.calibration.targets import (
 )
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
+from observatoire.survey.memory import small_pages
 
 INTERCEPT = "(Intercept)"
 Method = Literal["linear", "raking", "logit"]
@@ -124,6 +125,7 @@ class Solution:
     converged: bool
 
 
+@small_pages()
 def calibrate(
     design: Design,
     totals: Mapping[Any, Any] | None = None,

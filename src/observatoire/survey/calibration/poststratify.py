@@ -14,8 +14,10 @@ from observatoire.survey.calibration.diagnostics import Gap, build_diagnostics
 from observatoire.survey.calibration.targets import CodedMargin, Margin, as_counts, code_margin
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
+from observatoire.survey.memory import small_pages
 
 
+@small_pages()
 def poststratify(
     design: Design,
     columns: str | Sequence[str],

@@ -32,12 +32,14 @@ from observatoire.survey.calibration.targets import (
 )
 from observatoire.survey.design import Design
 from observatoire.survey.errors import SurveyError
+from observatoire.survey.memory import small_pages
 
 RULES = ("gap", "r")
 R_RULE_AGREEMENT = 1e-6
 """How closely margins must agree under R's rule, which has no tolerance of its own."""
 
 
+@small_pages()
 def rake(
     design: Design,
     margins: MarginsLike,
