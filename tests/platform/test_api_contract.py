@@ -64,3 +64,4 @@ def test_the_api_contract_holds_under_schemathesis(
     report = run.stdout[-20_000:] + run.stderr[-5_000:]
     assert run.returncode == 0, report
     assert "No issues found" in run.stdout or " passed" in run.stdout, report
+    print(run.stdout[-3_000:])  # schemathesis' summary (operations, cases), shown by pytest -rP
