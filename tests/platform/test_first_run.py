@@ -28,6 +28,7 @@ PAGES = [
     "/",
     "/resultats/",
     "/resultats/impact-citoyens/regions/52/",
+    "/resultats/regards-croises/",
     "/alliances/",
     "/api/docs",
 ]

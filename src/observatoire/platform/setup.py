@@ -84,10 +84,11 @@ def _load_scorecards() -> None:
     load_seed()
 
 
-def _publish_demo_study() -> None:
-    from observatoire.studies.demo import publish_demo
+def _publish_demo_studies() -> None:
+    from observatoire.studies.demo import publish_actors_demo, publish_demo
 
     publish_demo()
+    publish_actors_demo()
 
 
 def steps() -> list[Step]:
@@ -102,7 +103,10 @@ def steps() -> list[Step]:
             _load_support_directory,
         ),
         Step("Loading the scorecards of the seed fiches", _load_scorecards),
-        Step("Generating and computing the demo study", _publish_demo_study),
+        Step(
+            "Generating and computing the demo studies (IMPACT-Citoyens, IMPACT-Acteurs)",
+            _publish_demo_studies,
+        ),
     ]
 
 

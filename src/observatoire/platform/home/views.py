@@ -9,8 +9,7 @@ from observatoire.platform.results import published
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    studies = published.studies()
-    study = studies[0] if studies else None
+    study = published.primary()
     regions = study.regions() if study else []
     return render(
         request,
@@ -18,6 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "study": study,
             "regions": regions,
+            "crossreading": published.crossreading_study(),
             "objectives": vocabularies.OBJECTIVES.choices(get_language() or "fr"),
         },
     )

@@ -41,6 +41,11 @@ class PublishedStudy:
     def previous_wave(self) -> str | None:
         return self.results.previous
 
+    @property
+    def several_populations(self) -> bool:
+        """A study of several populations read side by side (IMPACT-Acteurs)."""
+        return len(self.results.populations) > 1
+
     def regions(self) -> list[tuple[str, str]]:
         """(code, name) of the study regions present, in alphabetical order of name."""
         named = [(code, territory.study_region_name(code)) for code in self.results.territories()]
@@ -70,6 +75,18 @@ def studies() -> list[PublishedStudy]:
         return []
     found = [load(p.name) for p in sorted(root.iterdir()) if (p / PARQUET).is_file()]
     return [s for s in found if s is not None]
+
+
+def primary() -> PublishedStudy | None:
+    """The study the results index and the home page open on: the first one of a single
+    population (the citizens), else the first one."""
+    found = studies()
+    return next((s for s in found if not s.several_populations), found[0] if found else None)
+
+
+def crossreading_study() -> PublishedStudy | None:
+    """The first published study of several populations, if any (the "Regards croisés")."""
+    return next((s for s in studies() if s.several_populations), None)
 
 
 def load(code: str) -> PublishedStudy | None:

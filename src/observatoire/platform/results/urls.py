@@ -5,6 +5,7 @@ from observatoire.platform.results import views
 app_name = "results"
 urlpatterns = [
     path("", views.overview, name="index"),
+    path("regards-croises/", views.regards, name="crossreading"),
     path("<slug:study>/", views.overview, name="study"),
     path("<slug:study>/regions/<str:code>/", views.region, name="region"),
     path("<slug:study>/documents/<path:path>", views.document, name="document"),
