@@ -136,25 +136,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve_synthetic(port: int) -> None:
+def _serve_synthetic(port: int, uncached: bool) -> None:
     """`observatoire serve` on the throwaway instance, whose public search (the API's included)
     also finds its synthetic fiches. No real instance shows them: the switch lives here, in the
-    benchmark's own server process, not on the platform's request path."""
+    benchmark's own server process, not on the platform's request path. `uncached`: every
+    request runs its search (no answer kept, as for queries that are all different)."""
     from observatoire.platform import setup
 
     setup.configure()
     from observatoire.cli.platform import serve
-    from observatoire.platform.alliances.search import faceted
+    from observatoire.platform.alliances.search import answers, faceted
+
+    if uncached:
+        answers.SECONDS = 0  # Django's cache keeps nothing for 0 s
 
     public = faceted.base_queryset
     faceted.base_queryset = lambda include_synthetic=False: public(include_synthetic=True)
     serve(port=port, workers=2)
 
 
-def _wrk(seconds: int, connections: int) -> float:
+def _wrk(seconds: int, connections: int, uncached: bool = False) -> float:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, __file__, "--serve-synthetic", str(port)],
+        [sys.executable, __file__, "--serve-synthetic", str(port)]
+        + (["--uncached"] if uncached else []),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -182,6 +187,10 @@ def _wrk(seconds: int, connections: int) -> float:
         server.wait(timeout=20)
 
 
+def _load(averages: tuple[float, float, float]) -> str:
+    return " ".join(f"{a:.1f}" for a in averages)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fiches", type=int, default=100_000)
@@ -190,9 +199,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--data-dir", type=Path, help="Instance folder to (re)use (SQLite).")
     parser.add_argument("--serve-synthetic", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--uncached", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_synthetic:
-        _serve_synthetic(args.serve_synthetic)
+        _serve_synthetic(args.serve_synthetic, args.uncached)
         return
     if "OBSERVATOIRE_DATA_DIR" not in os.environ:
         folder = args.data_dir or Path(tempfile.gettempdir()) / f"observatoire-bench-{args.fiches}"
@@ -200,12 +210,23 @@ def main() -> None:
     _setup(args.fiches)
     from django.db import connection
 
+    from observatoire.platform.alliances.search import answers
+
     p50, p95, counts = _latencies(args.rounds)
+    before = os.getloadavg()
+    uncached = _wrk(args.seconds, args.connections, uncached=True)
     rps = _wrk(args.seconds, args.connections)
+    after = os.getloadavg()
     load = f"wrk, {args.connections} conn., {args.seconds} s"
-    print(f"| database | fiches | p50 (ms) | p95 (ms) | API req/s ({load}) |")
-    print("|---|---|---|---|---|")
-    print(f"| {connection.vendor} | {args.fiches} | {p50:.1f} | {p95:.1f} | {rps:.0f} |")
+    print(
+        f"| database | fiches | p50 (ms) | p95 (ms) | API req/s, each search run ({load}) "
+        f"| API req/s, answers kept {answers.SECONDS} s | load average (1, 5, 15 min) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| {connection.vendor} | {args.fiches} | {p50:.1f} | {p95:.1f} | {uncached:.0f} "
+        f"| {rps:.0f} | {_load(before)} → {_load(after)} |"
+    )
     print(f"result counts of the {len(QUERIES)} queries: {counts}", file=sys.stderr)
 
 

@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Every test starts with an empty cache (kept search answers are per process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[object]:
     """One headless chromium for the session. A missing chromium fails the browser tests, never

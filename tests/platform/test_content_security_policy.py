@@ -24,6 +24,7 @@ PAGES = [
     "/comptes/connexion/",
     "/admin/login/",
     "/api/docs",
+    "/territoires/?q=charenton",
 ]
 
 

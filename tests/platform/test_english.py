@@ -22,6 +22,7 @@ from django.test import Client
 from django.utils.translation.template import templatize
 
 from observatoire import vocabularies
+from observatoire.platform.results.publishing import publish
 from observatoire.results_contract import SCHEMA
 
 PLATFORM = Path(__file__).resolve().parents[2] / "src/observatoire/platform"
@@ -183,9 +184,8 @@ STUDY = "etude-en"
 
 
 @pytest.fixture
-def published(settings, tmp_path: Path) -> Path:
+def published(tmp_path: Path, db: None) -> Path:
     """A published study with France and one region over two waves, and its summary."""
-    settings.PUBLISHED_DIR = tmp_path
     folder = tmp_path / STUDY
     folder.mkdir()
     row: dict[str, Any] = {
@@ -216,6 +216,7 @@ def published(settings, tmp_path: Path) -> Path:
     }  # fmt: skip
     (folder / "results.json").write_text(json.dumps(meta), encoding="utf-8")
     (folder / "summary.pdf").write_bytes(b"%PDF-1.7 test")
+    publish(folder)
     return folder
 
 

@@ -49,7 +49,7 @@ def test_pytest_uses_a_temporary_data_folder_of_its_own() -> None:
     assert data_dir.parent == Path(tempfile.gettempdir())
     assert data_dir.name.startswith("observatoire-test-data-")
     assert os.environ["OBSERVATOIRE_DATA_DIR"] == str(data_dir)
-    assert Path(settings.PUBLISHED_DIR).is_relative_to(data_dir)
+    assert Path(settings.MEDIA_ROOT).is_relative_to(data_dir)
 
 
 @pytest.mark.sqlite_only

@@ -1,4 +1,4 @@
-"""The demo step of `observatoire demo`: generate if missing, run unless current, say where."""
+"""The demo studies' sources: generated when missing, digested to know when they changed."""
 
 from __future__ import annotations
 
@@ -9,56 +9,43 @@ import pytest
 from observatoire.studies import demo
 
 
-def test_the_demo_step_generates_missing_data_runs_once_and_then_skips(
-    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_missing_data_is_generated_and_the_fingerprint_follows_the_sources(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(demo, "demo_folder", lambda name=demo.DEMO: demo_copy)
     for path in (demo_copy / "data").iterdir():
         path.unlink()
-    out = tmp_path / "published"
-    runs: list[Path] = []
-
-    def fake_run(folder: Path, target: Path, progress: object) -> None:
-        runs.append(folder)
-        target.mkdir()
-        (target / "results.parquet").write_bytes(b"")
-
-    monkeypatch.setattr(demo, "demo_folder", lambda: demo_copy)
-    monkeypatch.setattr(demo, "published_folder", lambda: out)
-    monkeypatch.setattr(demo, "run_study", fake_run)
+    missing = demo.fingerprint()
     said: list[str] = []
-    assert demo.publish_demo(said.append) == out
-    assert len(list((demo_copy / "data").iterdir())) == 2
-    assert runs == [demo_copy]
-    assert f"outputs: {out}" in said[-1]
-    demo.publish_demo(said.append)
-    assert runs == [demo_copy]
-    assert said[-1] == f"  up to date: {out}"
+    demo.ensure_data(say=said.append)
+    assert len(list((demo_copy / "data").iterdir())) == 2 and len(said) == 2
+    generated = demo.fingerprint()
+    assert generated != missing
+    demo.ensure_data(say=said.append)  # nothing missing: nothing written
+    assert len(said) == 2 and demo.fingerprint() == generated
+    (demo_copy / "study.yaml").write_text(
+        (demo_copy / "study.yaml").read_text("utf-8") + "\n# edited\n", "utf-8"
+    )
+    assert demo.fingerprint() != generated
 
 
-def test_the_actors_demo_generates_its_data_runs_once_and_then_skips(
-    actors_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_actors_demo_generates_its_data_and_its_fingerprint_follows_the_citizens(
+    actors_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    citizens = actors_copy.parent / demo.DEMO
+    folders = {demo.DEMO: citizens, demo.ACTORS: actors_copy}
+    monkeypatch.setattr(demo, "demo_folder", lambda name=demo.DEMO: folders[name])
     for path in (actors_copy / "data").iterdir():
         path.unlink()
-    out = tmp_path / "published-acteurs"
-    runs: list[Path] = []
-
-    def fake_run(folder: Path, target: Path, progress: object) -> None:
-        runs.append(folder)
-        target.mkdir(exist_ok=True)
-        (target / "results.parquet").write_bytes(b"")
-
-    monkeypatch.setattr(demo, "demo_folder", lambda name=demo.DEMO: actors_copy)
-    monkeypatch.setattr(demo, "published_folder", lambda name=demo.DEMO: out)
-    monkeypatch.setattr(demo, "run_study", fake_run)
     said: list[str] = []
-    assert demo.publish_actors_demo(said.append) == out
+    demo.ensure_data(demo.ACTORS, said.append)
     assert sorted(p.name for p in (actors_copy / "data").iterdir()) == [
         "associations.csv", "elus.csv", "entreprises.csv", "fondations.csv",
     ]  # fmt: skip
-    assert runs == [actors_copy] and "regards-croises.pdf" in said[-1]
-    demo.publish_actors_demo(said.append)
-    assert runs == [actors_copy] and said[-1].startswith(f"  up to date: {out}")
-    (actors_copy.parent / "impact-citoyens" / "study.yaml").touch()  # the citizens changed
-    demo.publish_actors_demo(said.append)
-    assert runs == [actors_copy, actors_copy]
+    assert len(said) == 4
+    generated = demo.fingerprint(demo.ACTORS)
+    demo.ensure_data(demo.ACTORS, said.append)  # nothing missing: nothing written
+    assert len(said) == 4 and demo.fingerprint(demo.ACTORS) == generated
+    study = citizens / "study.yaml"  # the citizens it reads changed
+    study.write_text(study.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert demo.fingerprint(demo.ACTORS) != generated

@@ -137,6 +137,34 @@ def test_the_regional_contrasts_of_the_seed_hold(results: pl.DataFrame) -> None:
     assert round(share["84"] / total, 2) == 0.12 and round(share[PDL] / total, 2) == 0.06
 
 
+def test_each_profile_level_is_read_against_the_other_respondents(results: pl.DataFrame) -> None:
+    """DOMAIN.md: communes under 2,000 inhabitants see their territory as "sinistré" more often
+    (about 10 % against 6 %). Every level of every banner profile has its contrast rows: the
+    level's figure minus the other respondents' (the other levels weighted by their bases),
+    for a weighting margin (commune size) as for a profile that is not one (household)."""
+    latest = results.filter((pl.col("wave") == "2022") & (pl.col("territory") == "FR"))
+    contrasts = latest.filter(pl.col("indicator").str.ends_with("_vs_rest"))
+    assert set(contrasts["profile"].unique().to_list()) == set(load_study(DEMO).banner)
+    for profile, level in (("commune_size", "moins-2000"), ("household", "parent-seul")):
+        figures = latest.filter(
+            (pl.col("profile") == profile) & (pl.col("question") == "Q1")
+            & (pl.col("indicator") == "share") & (pl.col("category") == "sinistre")
+        )  # fmt: skip
+        levels = {r["profile_level"]: r for r in figures.iter_rows(named=True)}
+        others = [r for code, r in levels.items() if code != level]
+        rest = sum(r["estimate"] * r["weighted_n"] for r in others) / sum(
+            r["weighted_n"] for r in others
+        )
+        row = contrasts.filter(
+            (pl.col("profile") == profile) & (pl.col("profile_level") == level)
+            & (pl.col("question") == "Q1") & (pl.col("category") == "sinistre")
+        ).row(0, named=True)  # fmt: skip
+        assert row["estimate"] == pytest.approx(levels[level]["estimate"] - rest, abs=1e-9)
+        assert 0 < row["se"] < 0.05 and row["n"] == levels[level]["n"]
+        if profile == "commune_size":
+            assert row["estimate"] > 0.02 and row["flag"] == "significant"
+
+
 def test_results_have_exactly_the_published_columns_with_bases_and_intervals(
     published: RunReport, results: pl.DataFrame
 ) -> None:

@@ -48,6 +48,9 @@ def _register() -> None:
     from observatoire.cli import support
 
     app.add_typer(support.app, name="support")
+    from observatoire.cli import results
+
+    app.add_typer(results.app, name="results")
     platform.register(app)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Annotated
 
@@ -38,8 +39,32 @@ def demo(
 
         setup.prepare(report)
         progress.update(task, description="Ready", completed=len(setup.steps()))
-    if not no_serve:
-        _serve_from_a_fresh_process(host, port)
+    if no_serve:
+        from observatoire.platform.results.demo import publish_documents
+
+        typer.echo("Rendering the demo study's documents (PDF, Excel, charts)")
+        publish_documents(typer.echo)
+        return
+    _render_documents_in_the_background()
+    _serve_from_a_fresh_process(host, port)
+
+
+def _render_documents_in_the_background() -> None:
+    """Start `observatoire results demo-documents` beside the server: the figures are published
+    and served at once, the documents join them when rendered (the pages say so meanwhile).
+    It is a new interpreter (fork and exec), in this process group: stopping `demo` stops it."""
+    from observatoire.paths import data_dir
+
+    log = data_dir() / "logs" / "demo-documents.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as output:
+        subprocess.Popen(
+            [sys.executable, "-m", "observatoire", "results", "demo-documents", "--background"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    typer.echo(f"Rendering the demo study's documents in the background (log: {log})")
 
 
 def _serve_from_a_fresh_process(host: str, port: int) -> None:

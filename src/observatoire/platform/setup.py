@@ -84,11 +84,10 @@ def _load_scorecards() -> None:
     load_seed()
 
 
-def _publish_demo_studies() -> None:
-    from observatoire.studies.demo import publish_actors_demo, publish_demo
+def _publish_demo_figures() -> None:
+    from observatoire.platform.results.demo import publish_figures
 
-    publish_demo()
-    publish_actors_demo()
+    publish_figures()
 
 
 def steps() -> list[Step]:
@@ -104,8 +103,8 @@ def steps() -> list[Step]:
         ),
         Step("Loading the scorecards of the seed fiches", _load_scorecards),
         Step(
-            "Generating and computing the demo studies (IMPACT-Citoyens, IMPACT-Acteurs)",
-            _publish_demo_studies,
+            "Computing and publishing the demo studies' figures (IMPACT-Citoyens, IMPACT-Acteurs)",
+            _publish_demo_figures,
         ),
     ]
 

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("alliances/", include("observatoire.platform.alliances.urls")),
     path("annuaire/", include("observatoire.platform.support.urls")),
     path("resultats/", include("observatoire.platform.results.urls")),
+    path("territoires/", include("observatoire.platform.territories.urls")),
     path("fonds/", include("observatoire.platform.funds.urls")),
     path("diagnostic/", include("observatoire.platform.diagnostic.urls")),
     path("", include("observatoire.platform.home.urls")),

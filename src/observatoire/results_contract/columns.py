@@ -61,7 +61,8 @@ def change(indicator: str) -> str:
 
 
 def versus_rest(indicator: str) -> str:
-    """The row of a region's figure minus the rest of France's ("share_vs_rest")."""
+    """The row of a region's figure minus the rest of France's, or of a banner profile level's
+    figure minus the other respondents' ("share_vs_rest")."""
     return f"{Indicator(indicator)}{VERSUS_REST}"
 
 
@@ -112,9 +113,9 @@ COLUMNS: Final = (
     Column("question", pl.String(), "question code; for grids `<question>.<item>` (e.g. "
            "Q3.sante)", True),
     Column("indicator", pl.String(), "mean | band | share | group | rank; <x>_change = latest "
-           "wave minus previous; <x>_vs_rest = region minus the rest of France; rank_change = "
-           "previous rank minus rank; <x>_vs_population = the population minus the one in "
-           "`versus`", True),
+           "wave minus previous; <x>_vs_rest = region minus the rest of France, or profile level "
+           "minus the other respondents; rank_change = previous rank minus rank; "
+           "<x>_vs_population = the population minus the one in `versus`", True),
     Column("category", pl.String(), "answer code, band code, group code or option code (null "
            "for means and ranks)"),
     Column("territory", pl.String(), f"{NATIONAL}, or the INSEE code of the study region", True),

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
 from observatoire.results_contract.columns import NATIONAL, Indicator, versus_population
-from observatoire.results_contract.reader import Published, Row
+from observatoire.results_contract.reader import Results, Row
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,19 @@ class CrossReading:
         ]
 
 
+class Readable(Protocol):
+    """A published study: results.json's metadata and its rows (the contract's `Published`,
+    or the platform's publication read from its database)."""
+
+    @property
+    def meta(self) -> Mapping[str, Any]: ...
+
+    @property
+    def results(self) -> Results: ...
+
+
 def cross_reading(
-    published: Published, indicators: Iterable[str] = (Indicator.SHARE, Indicator.GROUP)
+    published: Readable, indicators: Iterable[str] = (Indicator.SHARE, Indicator.GROUP)
 ) -> CrossReading:
     """The cross-reading of a published study of several populations (or of one: then every
     line has one cell and no comparison)."""

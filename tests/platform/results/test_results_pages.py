@@ -4,6 +4,7 @@ against the rest of France, with markers only where the difference is significan
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import polars as pl
 import pytest
 from django.test import Client
 
-from observatoire.results_contract import SCHEMA
+from observatoire.platform.results.publishing import publish
+from observatoire.results_contract import SCHEMA, ResultsInvalid
 
 STUDY = "etude-test"
 UTILITY = [  # the "jouer collectif" answers in code order, with their questionnaire position
@@ -70,8 +72,8 @@ def _rows() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def published(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.PUBLISHED_DIR = tmp_path
+def run_folder(tmp_path: Path) -> Path:
+    """The OUT folder of a run: rows, metadata, a fact sheet; and a file beside it."""
     folder = tmp_path / STUDY
     (folder / "regions").mkdir(parents=True)
     pl.DataFrame(_rows(), schema=SCHEMA).write_parquet(folder / "results.parquet")
@@ -84,6 +86,14 @@ def published(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     (folder / "regions" / "52.pdf").write_bytes(b"%PDF-1.7 test")
     (tmp_path / "secret.txt").write_text("not published", encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def published(run_folder: Path, db: None) -> Path:
+    """The run published into the platform; its folder then removed, as the pages need none."""
+    publish(run_folder)
+    shutil.rmtree(run_folder)
+    return run_folder
 
 
 @pytest.mark.django_db
@@ -134,15 +144,17 @@ def test_questions_and_answers_come_in_questionnaire_order(
 
 
 @pytest.mark.django_db
-def test_a_study_that_breaks_the_contract_is_left_out(
-    client: Client, published: Path, caplog: pytest.LogCaptureFixture
+def test_a_run_that_breaks_the_contract_is_refused_and_changes_nothing(
+    client: Client, run_folder: Path
 ) -> None:
-    pl.read_parquet(published / "results.parquet").drop("position").write_parquet(
-        published / "results.parquet"
+    before = client.get("/resultats/").status_code
+    pl.read_parquet(run_folder / "results.parquet").drop("position").write_parquet(
+        run_folder / "results.parquet"
     )
-    assert client.get("/resultats/").status_code == 404
+    with pytest.raises(ResultsInvalid, match=r"missing column 'position' \(Int64\)"):
+        publish(run_folder)
+    assert before == client.get("/resultats/").status_code == 404
     assert client.get("/").status_code == 200
-    assert "missing column 'position' (Int64)" in caplog.text
 
 
 @pytest.mark.django_db
@@ -161,8 +173,7 @@ def test_unknown_study_or_region_is_404(client: Client, published: Path) -> None
 
 
 @pytest.mark.django_db
-def test_no_published_study_yet_is_404(client: Client, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings.PUBLISHED_DIR = tmp_path / "empty"
+def test_no_published_study_yet_is_404(client: Client) -> None:
     assert client.get("/resultats/").status_code == 404
     assert client.get("/").status_code == 200
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import create_model
@@ -19,6 +19,7 @@ from observatoire.errors import InputError
 from observatoire.platform.accounts.auth import token_auth, viewer
 from observatoire.platform.alliances import exports, records, similar, workflow
 from observatoire.platform.alliances.models import Alliance
+from observatoire.platform.alliances.search import answers
 from observatoire.platform.alliances.search.faceted import (
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -230,9 +231,16 @@ def search_alliances(request: HttpRequest, query: Query[AllianceSearchQuery]) ->
             page=query.page,
             per_page=query.per_page,
         )
-        found = find(params)
+        content = answers.answer(params, lambda: _search_answer(request, params))
     except InputError as exc:
         return Status(400, {"detail": str(exc)})
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={answers.SECONDS}"
+    return response
+
+
+def _search_answer(request: HttpRequest, params: SearchParams) -> bytes:
+    found = find(params)
     data = {
         "count": found.count,
         "page": params.page,
@@ -242,7 +250,7 @@ def search_alliances(request: HttpRequest, query: Query[AllianceSearchQuery]) ->
     }
     from observatoire.platform.api import api  # the API this router is mounted on
 
-    return api.create_response(request, data, status=200)
+    return bytes(api.create_response(request, data, status=200).content)
 
 
 @router.get("/alliances/{slug}", response={200: AllianceDetailOut, 401: ErrorOut, 404: ErrorOut})

@@ -13,11 +13,15 @@ class AlliancesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
 
         from observatoire.platform.alliances import search
+        from observatoire.platform.alliances.search import answers
 
         def forget(sender: type, instance: Any, **_kwargs: Any) -> None:
             search.backend().forget([instance.pk])
 
-        post_delete.connect(forget, sender=self.get_model("Alliance"), weak=False)
+        alliance = self.get_model("Alliance")
+        post_delete.connect(forget, sender=alliance, weak=False)
+        for signal in (post_save, post_delete):
+            signal.connect(answers.new_generation, sender=alliance, weak=False)

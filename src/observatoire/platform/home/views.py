@@ -9,7 +9,7 @@ from observatoire.platform.results import published
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    study = published.primary()
+    study = published.by_region()
     regions = study.regions() if study else []
     return render(
         request,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from observatoire import vocabularies
 from observatoire.platform.results import published
-from observatoire.results_contract import Published, Row, formats, significant
+from observatoire.results_contract import Row, formats, significant
 from observatoire.results_contract.crossreading import Cell, CrossReading, Line, cross_reading
 
 HEADLINE_GROUPS = ("utile-ou-indispensable", "fort-ou-tres-fort")  # what each question sums up
@@ -56,7 +56,7 @@ class Question:
 
 
 def reading(study: published.PublishedStudy) -> CrossReading:
-    return cross_reading(Published(study.folder, study.meta, study.results))
+    return cross_reading(study)
 
 
 def questions(study: published.PublishedStudy, language: str) -> list[Question]:

@@ -1,37 +1,62 @@
-"""Published study outputs: what the pipeline wrote under `PUBLISHED_DIR/<study>/`.
+"""The published studies as the pages and the API read them: from the database, never microdata.
 
-The platform never sees microdata: it reads the tidy aggregates through the results contract
-(`observatoire.results_contract.read_published`) and serves the rendered documents. A study is
-read once per version of its files; one that breaks the contract is left out, with a log line.
+`studies()` and `load(code)` give each study's publication with its rows as the results
+contract's reader (`Results`), built once per process and publication (keyed by the
+publication's uid, which changes whenever the publication does), and its documents, opened
+through Django's storage. `figures(...)` is the stable lookup of published figures for other
+apps (the diagnostic's peers).
 """
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
+import polars as pl
 
 from observatoire import territory
-from observatoire.results_contract import METADATA, PARQUET, Results, ResultsInvalid, read_published
+from observatoire.platform.results.memo import Memo
+from observatoire.platform.results.models import Document, Publication, ResultRow
+from observatoire.platform.results.publishing import ROW_COLUMNS, storage
+from observatoire.results_contract import SCHEMA, Results, Row
 
-log = logging.getLogger(__name__)
+CACHED = 8  # publications kept in memory per process
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    path: str
+    name: str
+    size: int
+    content_type: str
+
+    def open(self) -> Any:
+        return storage().open(self.name, "rb")
 
 
 @dataclass(frozen=True)
 class PublishedStudy:
     code: str
-    folder: Path
+    uid: str
     meta: dict[str, Any]
     results: Results
+    documents: dict[str, StoredDocument]  # by path in the run ("regions/52.pdf")
+    documents_pending: bool
+    published_at: datetime
 
     @property
     def title(self) -> str:
         return str(self.meta.get("title", self.code))
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.meta.get("synthetic"))
+
+    @property
+    def notice(self) -> str:
+        return str(self.meta.get("notice") or "")
 
     @property
     def latest_wave(self) -> str:
@@ -51,12 +76,9 @@ class PublishedStudy:
         named = [(code, territory.study_region_name(code)) for code in self.results.territories()]
         return sorted(named, key=lambda pair: _collation_key(pair[1]))
 
-    def file(self, relative: str) -> Path | None:
-        """A published file by relative path, or None (never a path outside the folder)."""
-        path = (self.folder / relative).resolve()
-        if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
-            return None
-        return path
+    def document(self, path: str) -> StoredDocument | None:
+        """A document of the run by its path ("regions/52.pdf"), or None."""
+        return self.documents.get(path)
 
 
 def _collation_key(name: str) -> str:
@@ -64,24 +86,18 @@ def _collation_key(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def published_dir() -> Path:
-    return Path(settings.PUBLISHED_DIR)
-
-
 def studies() -> list[PublishedStudy]:
     """Every published study, in code order."""
-    root = published_dir()
-    if not root.is_dir():
-        return []
-    found = [load(p.name) for p in sorted(root.iterdir()) if (p / PARQUET).is_file()]
-    return [s for s in found if s is not None]
+    current = Publication.objects.order_by("study").values_list("pk", "uid")
+    return [_cached(pk, uid) for pk, uid in current]
 
 
-def primary() -> PublishedStudy | None:
-    """The study the results index and the home page open on: the first one of a single
-    population (the citizens), else the first one."""
-    found = studies()
-    return next((s for s in found if not s.several_populations), found[0] if found else None)
+def by_region() -> PublishedStudy | None:
+    """The first published study read by study region, one population (IMPACT-Citoyens): the
+    one the home page and /resultats/ open on."""
+    return next(
+        (s for s in studies() if not s.several_populations and s.results.territories()), None
+    )
 
 
 def crossreading_study() -> PublishedStudy | None:
@@ -90,21 +106,61 @@ def crossreading_study() -> PublishedStudy | None:
 
 
 def load(code: str) -> PublishedStudy | None:
-    """The study published under `code`, or None if there is none or it breaks the contract."""
-    folder = published_dir() / code
-    parquet, meta = folder / PARQUET, folder / METADATA
-    if not parquet.is_file() or not meta.is_file():
-        return None
-    try:
-        return _load(str(folder), parquet.stat().st_mtime_ns, meta.stat().st_mtime_ns)
-    except ResultsInvalid as error:
-        log.error("published study %s left out: %s", code, error)
-        return None
+    """The study published under `code`, or None."""
+    found = Publication.objects.filter(study=code).values_list("pk", "uid").first()
+    return None if found is None else _cached(*found)
 
 
-@lru_cache(maxsize=8)
-def _load(folder: str, _parquet_version: int, _meta_version: int) -> PublishedStudy:
-    published = read_published(Path(folder))
+def figures(
+    study: str,
+    question: str,
+    *,
+    indicators: tuple[str, ...] = ("share",),
+    wave: str | None = None,
+    **domain: str | None,
+) -> list[Row]:
+    """Published rows of one question of one study (latest wave unless named), in questionnaire
+    order, for each domain value named (`territory`, `population`, `profile`, `profile_level`;
+    a domain left out means all respondents of France); [] when the study is not published.
+
+    The stable way for another app to read published figures, e.g. the shares of an answer by
+    study region: `figures("impact-citoyens", "Q2", territory="52")`.
+    """
+    published = load(study)
+    if published is None:
+        return []
+    results = published.results
+    return [
+        row
+        for row in results.rows(indicators, wave=wave or results.latest, **domain)
+        if row["question"] == question
+    ]
+
+
+_cache: Memo[PublishedStudy] = Memo(CACHED)
+
+
+def _cached(pk: int, uid: str) -> PublishedStudy:
+    return _cache.get(uid, lambda: _read(pk))
+
+
+def _read(pk: int) -> PublishedStudy:
+    publication = Publication.objects.get(pk=pk)
+    values = ResultRow.objects.filter(publication_id=pk).order_by("pk").values_list(*ROW_COLUMNS)
+    schema = {name: SCHEMA[name] for name in ROW_COLUMNS}
+    frame = pl.DataFrame(list(values), schema=schema, orient="row").with_columns(
+        study=pl.lit(publication.study)
+    )
+    documents = {
+        d.path: StoredDocument(d.path, d.name, d.size, d.content_type)
+        for d in Document.objects.filter(publication_id=pk)
+    }
     return PublishedStudy(
-        published.folder.name, published.folder, published.meta, published.results
+        code=publication.study,
+        uid=publication.uid,
+        meta=publication.meta,
+        results=Results(frame, publication.waves),
+        documents=documents,
+        documents_pending=publication.documents_pending,
+        published_at=publication.published_at,
     )

@@ -49,7 +49,7 @@ def _section_title(label: str) -> str:
     return label.split(" : ", 1)[0]
 
 
-def _line_label(row: Row) -> str:
+def line_label(row: Row) -> str:
     """The answer; for an item of a grid, the item first ("Santé", "L'innovation : Fort")."""
     label = str(row["question_label"])
     item = label.split(" : ", 1)[1] if " : " in label else None
@@ -87,7 +87,7 @@ def reading(study: PublishedStudy, territory: str, language: str) -> list[Sectio
 
         section.lines.append(
             Line(
-                label=_line_label(row),
+                label=line_label(row),
                 value="–" if suppressed else number(row["estimate"]),
                 interval=""
                 if suppressed or row["ci_low"] is None
@@ -115,3 +115,39 @@ def weight_in_total(study: PublishedStudy, territory: str) -> float | None:
     """The territory's share of the population the study represents (latest wave)."""
     here, total = study.results.weighted_base(territory), study.results.weighted_base(NATIONAL)
     return None if here is None or not total else here / total
+
+
+@dataclass(frozen=True)
+class Pair:
+    label: str
+    first: Line | None
+    second: Line | None
+
+
+@dataclass
+class PairedSection:
+    code: str
+    title: str
+    pairs: list[Pair] = field(default_factory=list)
+
+
+def comparison(
+    study: PublishedStudy, first: str, second: str, language: str
+) -> list[PairedSection]:
+    """Two study regions' readings side by side, line by line in the first region's order."""
+    theirs = {s.code: s for s in reading(study, second, language)}
+    out = []
+    for section in reading(study, first, language):
+        other = (
+            {line.label: line for line in theirs[section.code].lines}
+            if (section.code in theirs)
+            else {}
+        )
+        out.append(
+            PairedSection(
+                section.code,
+                section.title,
+                [Pair(line.label, line, other.get(line.label)) for line in section.lines],
+            )
+        )
+    return out

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "observatoire.platform.support",
     "observatoire.platform.diagnostic",
     "observatoire.platform.scorecards",
+    "observatoire.platform.territories",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PLATFORM_DIR / "static"]
+# Published documents (results app) go through the default storage: a folder of the data folder
+# here; another backend (an object store) in production needs no shared disk between workers.
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Plain copies: compressing every file again on each `observatoire demo` took 37 s (the API
@@ -175,7 +179,6 @@ STORAGES = {
 # Serve from the apps' folders too, so that a server works before `collectstatic`.
 WHITENOISE_USE_FINDERS = True
 # Published study outputs (aggregates only) that the platform serves.
-PUBLISHED_DIR = DATA_DIR / "published"
 
 # Response headers every page satisfies in every environment, so that the tests (browser tests
 # included) run under the policy production sends. No inline script, style or event handler;

@@ -1,10 +1,12 @@
-"""Figures read against others: a region against the rest of France, a wave against the
-previous one, and the items of a grid against each other (ranks).
+"""Figures read against others: a region against the rest of France, the respondents of a
+banner profile's level against the other respondents, a wave against the previous one, and the
+items of a grid against each other (ranks).
 
 Differences go through the survey engine's comparison API, so they follow the rule of every
 other output of a run (the banner's markers included): Student's t on the design's degrees of
 freedom, as R's `svycontrast`/`svyttest` use them. A region against the rest is a contrast in
-the wave's design (its degrees of freedom); a change between two waves is a difference of
+the wave's design (its degrees of freedom), and so is a profile level against the other
+respondents (the engine's `domain_vs_rest`); a change between two waves is a difference of
 independent samples (variances add, and so do the two designs' degrees of freedom). A
 difference is flagged significant where the two-sided test at the study's confidence level
 rejects "no difference".
@@ -26,8 +28,8 @@ from observatoire.results_contract import (
     change,
 )
 from observatoire.studies.spec.model import Study
-from observatoire.survey import Comparison, Estimates, contrast, independent_differences
-from observatoire.survey.comparisons import compared
+from observatoire.survey import Comparison, Design, Estimates, contrast, independent_differences
+from observatoire.survey.comparisons import compared, domain_vs_rest
 
 
 def versus_rest(study: Study, regional: pl.DataFrame, estimates: Estimates) -> pl.DataFrame:
@@ -50,15 +52,38 @@ def versus_rest(study: Study, regional: pl.DataFrame, estimates: Estimates) -> p
             coefficients = -others / others.sum()
             coefficients[k] = 1.0
             contrasts[name] = dict(zip(names, coefficients.tolist(), strict=True))
-        compared_ = contrast(estimates, contrasts, level=study.confidence)
-        frames.append(
-            rows.with_columns(
-                indicator=pl.col("indicator") + VERSUS_REST,
-                **_difference_columns(compared_, study.confidence),
-                weighted_n=None,
-            )
-        )
+        result = contrast(estimates, contrasts, level=study.confidence)
+        frames.append(_versus_rest_rows(rows, result, study.confidence))
     return pl.concat(frames)
+
+
+def level_versus_rest(
+    study: Study, design: Design, by_profile: pl.DataFrame, profile: str
+) -> pl.DataFrame:
+    """Each level of a banner profile minus the other respondents (e.g. communes of 20,000 to
+    50,000 inhabitants against all other communes), from the survey engine's `domain_vs_rest`:
+    both means are ratios of the same design, so their covariance is accounted for, whether or
+    not the profile is a weighting margin. `by_profile` holds the level's estimates (one row per
+    variable, in the order of the variables)."""
+    frames = []
+    for level, rows in by_profile.group_by(profile, maintain_order=True):
+        variables = rows["variable"].to_list()
+        if rows["n"].min() == 0 or rows["n"].max() == design.in_domain.sum():
+            continue  # a level with no respondents, or all of them: nothing to compare
+        result = domain_vs_rest(design, variables, pl.col(profile) == level[0],
+                                level=study.confidence)  # fmt: skip
+        frames.append(_versus_rest_rows(rows, result, study.confidence))
+    return pl.concat(frames) if frames else by_profile.clear()
+
+
+def _versus_rest_rows(rows: pl.DataFrame, result: Comparison, confidence: float) -> pl.DataFrame:
+    """The `<x>_vs_rest` rows of these figures; no weighted base (a contrast represents no
+    population)."""
+    return rows.with_columns(
+        indicator=pl.col("indicator") + VERSUS_REST,
+        **_difference_columns(result, confidence),
+        weighted_n=None,
+    )
 
 
 def _difference_columns(result: Comparison, confidence: float) -> dict[str, pl.Series]:

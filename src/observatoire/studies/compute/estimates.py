@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from observatoire.results_contract import NATIONAL
-from observatoire.studies.compute.comparisons import versus_rest
+from observatoire.studies.compute.comparisons import level_versus_rest, versus_rest
 from observatoire.studies.compute.figures import Family, Figure
 from observatoire.studies.spec.model import Study, Wave
 from observatoire.survey import Design, Estimates, mean
@@ -72,8 +72,10 @@ def wave_figures(
     study: Study, wave: Wave, design: Design, bases: list[Base], *, with_contrasts: bool
 ) -> pl.DataFrame:
     """Every figure nationally, by region (if the study has a territory variable) and by profile;
-    optionally each region vs the rest."""
+    with contrasts, each region against the rest of France and each profile level against the
+    other respondents."""
     frames = []
+    margins = {margin.variable for margin in study.margins}
     for base in bases:
         national, _ = estimate(design, base, None, study.confidence)
         frames.append(national.with_columns(territory=pl.lit(NATIONAL)))
@@ -86,7 +88,23 @@ def wave_figures(
             if with_contrasts:
                 frames.append(versus_rest(study, regional, estimates))
         for profile in study.banner:
-            by_profile, _ = estimate(design, base, profile, study.confidence)
+            by_profile, by_estimates = estimate(
+                design, base, profile, study.confidence, covariance=with_contrasts
+            )
+            if with_contrasts:
+                # A weighting margin fixes its levels' weighted bases: the rest is a fixed
+                # combination of the levels' means (as for regions); any other profile is
+                # compared by the engine's domain contrast.
+                contrasts = (
+                    versus_rest(study, by_profile, by_estimates)
+                    if profile in margins
+                    else level_versus_rest(study, design.subset(base.answered), by_profile, profile)
+                )
+                frames.append(
+                    contrasts.rename({profile: "profile_level"}).with_columns(
+                        territory=pl.lit(NATIONAL), profile=pl.lit(profile)
+                    )
+                )
             frames.append(
                 by_profile.rename({profile: "profile_level"}).with_columns(
                     territory=pl.lit(NATIONAL), profile=pl.lit(profile)

@@ -1,7 +1,8 @@
 """Every output of a run, in the order `run_study` writes them: the one registered list.
 
 Each output is written from a `Publication` into the output folder and returns the files it
-wrote; a new output is one more `Output` in `OUTPUTS`.
+wrote; a new output is one more `Output` in `OUTPUTS`. The tidy results come first: a run
+without documents writes them alone.
 """
 
 from __future__ import annotations

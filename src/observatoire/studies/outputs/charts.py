@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import polars as pl
 import vl_convert as vlc
 
 from observatoire import territory
+from observatoire.chartstyle import (
+    BAND_COLOURS,
+    CONFIG,
+    DEGREE_COLOURS,
+    HEALTH_COLOURS,
+    INK,
+    centre,
+)
 from observatoire.results_contract import NATIONAL, Indicator, formats
 from observatoire.studies.outputs.findings import headline
 from observatoire.studies.spec.model import Question, Study
@@ -24,22 +31,6 @@ from observatoire.vocabularies import TERRITORY_HEALTH
 
 if TYPE_CHECKING:  # the publication is built from the charts
     from observatoire.studies.outputs.publication import Publication
-
-FONT = "Liberation Sans"
-INK = "#1f2a44"
-BAND_COLOURS = ["#c9d7ea", "#6f93c6", "#1f3f7a"]  # light to dark: low marks to high fragility
-DEGREE_COLOURS = ["#1f3f7a", "#4a6fa8", "#8eaad2", "#d5dfee", "#eeeeee"]
-HEALTH_COLOURS = ["#2f7d5b", "#e0a53a", "#b23a3a"]  # territory health: dynamique → sinistré
-CONFIG: dict[str, Any] = {
-    "font": FONT,
-    "view": {"stroke": None},
-    "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": INK, "titleColor": INK,
-             "domain": False, "ticks": False, "grid": False},
-    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 300},
-    "title": {"fontSize": 16, "anchor": "start", "color": INK, "subtitleFontSize": 12,
-              "subtitleColor": "#555555"},
-    "text": {"fontSize": 12, "color": INK},
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -350,7 +341,7 @@ def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
         feature["properties"]["share"] = share
         if code != feature["properties"]["code"]:
             continue  # a region merged into a study region (Corse): one label, on the main one
-        lon, lat = _centre(feature["geometry"])
+        lon, lat = centre(feature["geometry"])
         ink = "white" if share is not None and share > dark else INK
         labels.append({"lon": lon, "lat": lat, "label": formats.percent(share), "ink": ink})
     national = by_region.get(NATIONAL)
@@ -383,17 +374,3 @@ def map_chart(study: Study, q: Question, results: pl.DataFrame) -> Chart:
     subtitle = f"{label}, par région (France : {formats.percent(national)})"
     title = f"{q.short_label} par région"
     return Chart(q.code, "map", title, _frame(spec, study, title, subtitle))
-
-
-def _centre(geometry: dict[str, Any]) -> tuple[float, float]:
-    """Area centroid of the largest ring (shoelace formula): where a region's label sits."""
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [
-        geometry["coordinates"]]  # fmt: skip
-    ring = np.asarray(max((p[0] for p in polygons), key=len), dtype=np.float64)
-    x, y = ring[:, 0], ring[:, 1]
-    x1, y1 = np.roll(x, -1), np.roll(y, -1)
-    cross = x * y1 - x1 * y
-    area = cross.sum() / 2
-    return float(((x + x1) * cross).sum() / (6 * area)), float(
-        ((y + y1) * cross).sum() / (6 * area)
-    )
