@@ -183,3 +183,13 @@ def write_populations_run(folder: Path, study: str = "etude-acteurs") -> Path:
     }  # fmt: skip
     (folder / "results.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
     return folder
+
+
+def publish_all(root: Path) -> None:
+    """Publish every run folder under `root` into the platform (the results app reads its
+    database, not a folder)."""
+    from observatoire.platform.results.publishing import publish
+
+    for folder in sorted(root.iterdir()):
+        if (folder / "results.parquet").is_file():
+            publish(folder)

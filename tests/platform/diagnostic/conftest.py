@@ -20,8 +20,10 @@ def french() -> Any:
 
 
 @pytest.fixture
-def published(settings: Any, demo_published: Path) -> Path:
-    settings.PUBLISHED_DIR = demo_published
+def published(demo_published: Path, db: None) -> Path:
+    from results_samples import publish_all
+
+    publish_all(demo_published)
     return demo_published
 
 

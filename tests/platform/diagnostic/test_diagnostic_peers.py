@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 import pytest
 from diagnostic_examples import ASSOCIATION, CITIZEN
+from results_samples import publish_all
 
 from observatoire.platform.diagnostic import answers, peers, questionnaire
 
@@ -75,7 +76,7 @@ SCALE = [("indispensable", "Incontournable"), ("utile", "Utile"), ("peu-utile", 
 
 
 @pytest.fixture
-def acteurs(settings: Any, demo_published: Path, tmp_path: Path) -> Path:
+def acteurs(demo_published: Path, tmp_path: Path, db: None) -> Path:
     """The demo citizens' study plus a study publishing one population per actor type."""
     shutil.copytree(demo_published, tmp_path, dirs_exist_ok=True)
     rows = [
@@ -89,7 +90,7 @@ def acteurs(settings: Any, demo_published: Path, tmp_path: Path) -> Path:
         for code, label in (("fort", "Fort"), ("faible", "Faible"))
     ]  # fmt: skip
     _publish(tmp_path, "impact-acteurs", rows, title="IMPACT-Acteurs")
-    settings.PUBLISHED_DIR = tmp_path
+    publish_all(tmp_path)
     return tmp_path
 
 
@@ -104,18 +105,19 @@ def test_actor_type_figures_come_from_a_study_with_populations(acteurs: Path) ->
     assert {f.study for f in found["IMPACTS.engagement"].figures} == {"impact-citoyens"}
 
 
-def test_a_withheld_figure_says_so(settings: Any, tmp_path: Path) -> None:
+@pytest.mark.django_db
+def test_a_withheld_figure_says_so(tmp_path: Path) -> None:
     rows = [
         _row(category=code, category_label=label, flag="suppressed" if code == "utile" else None)
         for code, label in SCALE
     ]
     _publish(tmp_path, "impact-acteurs", rows)
-    settings.PUBLISHED_DIR = tmp_path
+    publish_all(tmp_path)
     (comparison,) = _compare("associations", ASSOCIATION)
     (figure,) = comparison.figures
     assert figure.share is None and figure.ci_low is None and figure.base == 600
 
 
-def test_nothing_published_nothing_compared(settings: Any, tmp_path: Path) -> None:
-    settings.PUBLISHED_DIR = tmp_path
+@pytest.mark.django_db
+def test_nothing_published_nothing_compared() -> None:
     assert _compare("associations", ASSOCIATION) == []

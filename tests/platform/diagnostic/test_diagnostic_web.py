@@ -179,7 +179,6 @@ def test_counts_are_shown_only_from_ten(client: Client) -> None:
 def test_landing_and_home_lead_to_the_diagnostic(
     client: Client, settings: Any, tmp_path: Path
 ) -> None:
-    settings.PUBLISHED_DIR = tmp_path
     home = client.get("/").content.decode()
     assert home.count('href="/diagnostic/?objectif=') == 4
     landing = client.get("/diagnostic/?objectif=innovation-societale").content.decode()

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from results_samples import publish_all
 from scorecard_samples import FICHE
 
 from observatoire.platform.alliances import records as fiche_records
@@ -29,8 +30,7 @@ MEANS = {
 
 
 @pytest.fixture
-def published(settings: Any, tmp_path: Path) -> None:
-    settings.PUBLISHED_DIR = tmp_path
+def published(tmp_path: Path, db: None) -> None:
     rows = []
     for area, means in MEANS.items():
         for position, (item, mean) in enumerate(means.items(), start=20):
@@ -69,6 +69,7 @@ def published(settings: Any, tmp_path: Path) -> None:
         "waves": [{"id": "2022", "year": 2022}],
     }
     (folder / "results.json").write_text(json.dumps(meta), encoding="utf-8")
+    publish_all(tmp_path)
 
 
 @pytest.mark.django_db
@@ -105,8 +106,7 @@ def test_a_national_fiche_gets_the_national_ranking(published: None, make_fiche:
 
 
 @pytest.mark.django_db
-def test_no_published_study_no_proposal(settings: Any, tmp_path: Path, fiche: Any) -> None:
-    settings.PUBLISHED_DIR = tmp_path
+def test_no_published_study_no_proposal(fiche: Any) -> None:
     assert proposals.propose(fiche) == []
 
 
