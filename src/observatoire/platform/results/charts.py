@@ -466,6 +466,7 @@ def waves(
         )
     names = list(dict.fromkeys(p["domain"] for p in points))
     domain_encoding = {"field": "domain", "type": "nominal", "sort": names, "title": None}
+    legend = {"orient": "bottom", "direction": "vertical"}
     spec = {
         "data": {"values": points},
         "facet": {
@@ -481,11 +482,7 @@ def waves(
             "height": 150 if narrow else 170,
             "encoding": {
                 "x": {"field": "wave", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
-                "color": {
-                    **domain_encoding,
-                    "scale": {"range": SERIES_COLOURS},
-                    "legend": {"orient": "bottom", "direction": "vertical"},
-                },
+                "color": {**domain_encoding, "scale": {"range": SERIES_COLOURS}, "legend": None},
             },
             "layer": [
                 {
@@ -510,10 +507,12 @@ def waves(
                     "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
                     "encoding": {
                         "y": {"field": "estimate", "type": "quantitative"},
+                        # one legend: colour and shape of the same field, legend alike
+                        "color": {**domain_encoding, "legend": legend},
                         "shape": {
                             **domain_encoding,
                             "scale": {"range": list(SHAPES)},
-                            "legend": {"orient": "bottom", "direction": "vertical"},
+                            "legend": legend,
                         },
                     },
                 },
