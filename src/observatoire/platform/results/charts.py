@@ -112,6 +112,20 @@ def _frame(
     }
 
 
+def _value_labels(dx: int, size: int) -> dict[str, Any]:
+    """A layer writing each figure after its interval, bold where the difference is
+    significant."""
+    bold = {"condition": {"test": "datum.significant", "value": "bold"}, "value": "normal"}
+    return {
+        "mark": {"type": "text", "align": "left", "dx": dx, "fontSize": size},
+        "encoding": {
+            "x": {"field": "ci_high", "type": "quantitative"},
+            "text": {"field": "text"},
+            "fontWeight": bold,
+        },
+    }
+
+
 def _value_text(value: float | None, indicator: str, language: str) -> str:
     return formats.value(value, indicator, language=language)
 
@@ -384,17 +398,7 @@ def shares_by_domain(
                         "x2": {"field": "ci_high"},
                     },
                 },
-                {
-                    "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
-                    "encoding": {
-                        "x": {"field": "ci_high", "type": "quantitative"},
-                        "text": {"field": "text"},
-                        "fontWeight": {
-                            "condition": {"test": "datum.significant", "value": "bold"},
-                            "value": "normal",
-                        },
-                    },
-                },
+                _value_labels(dx=4, size=11),
             ],
         },
     }
@@ -610,17 +614,7 @@ def _dots(
                     "shape": {**series, "scale": {"range": list(SHAPES)}, "legend": legend},
                 },
             },
-            {
-                "mark": {"type": "text", "align": "left", "dx": 6, "fontSize": 10},
-                "encoding": {
-                    "x": {"field": "ci_high", "type": "quantitative"},
-                    "text": {"field": "text"},
-                    "fontWeight": {
-                        "condition": {"test": "datum.significant", "value": "bold"},
-                        "value": "normal",
-                    },
-                },
-            },
+            _value_labels(dx=6, size=10),
         ],
     }
 
