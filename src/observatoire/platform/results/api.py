@@ -30,23 +30,23 @@ class ErrorOut(Schema):
     detail: str
 
 
-class WaveOut(Schema):
+class StudyWaveOut(Schema):
     id: str
     year: int | None = None
     sample_size: int | None = None
 
 
-class QuestionOut(Schema):
+class StudyQuestionOut(Schema):
     code: str
     label: str
 
 
-class ProfileOut(Schema):
+class StudyProfileOut(Schema):
     code: str
     levels: list[str]
 
 
-class DocumentOut(Schema):
+class StudyDocumentOut(Schema):
     path: str
     url: str
     size: int
@@ -59,16 +59,16 @@ class StudyOut(Schema):
     universe: str
     synthetic: bool = Field(description="The respondents are synthetic (demonstration data).")
     notice: str = Field(description="What the synthetic data are; empty for real data.")
-    waves: list[WaveOut] = Field(description="Oldest first.")
+    waves: list[StudyWaveOut] = Field(description="Oldest first.")
     latest_wave: str
     populations: list[str]
     territories: list[str] = Field(description="FR and the study regions' codes.")
-    profiles: list[ProfileOut]
-    questions: list[QuestionOut]
+    profiles: list[StudyProfileOut]
+    questions: list[StudyQuestionOut]
     rows: int
     published_at: str
     documents_pending: bool = Field(description="The documents are still being rendered.")
-    documents: list[DocumentOut]
+    documents: list[StudyDocumentOut]
 
 
 class ResultsQuery(Schema):
@@ -126,7 +126,7 @@ class ComparisonOut(Schema):
     significant: bool = Field(description="The study's two-sided test rejects no difference.")
 
 
-class ResultOut(Schema):
+class ResultRowOut(Schema):
     study: str
     wave: str
     population: str | None = None
@@ -171,7 +171,7 @@ class ResultsOut(Schema):
     page: int
     page_size: int
     pages: int
-    results: list[ResultOut]
+    results: list[ResultRowOut]
 
 
 @router.get("/studies", response=list[StudyOut], summary="Published studies", url_name="studies")

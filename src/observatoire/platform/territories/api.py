@@ -25,7 +25,7 @@ class FindQuery(Schema):
     limit: int = Field(10, ge=1, le=finding.LIMIT)
 
 
-class TerritoryOut(Schema):
+class FoundTerritoryOut(Schema):
     ref: str
     code: str
     name: str
@@ -37,7 +37,7 @@ class TerritoryOut(Schema):
 
 
 @router.get(
-    "/territories", response=list[TerritoryOut], summary="Find a territory", url_name="territories"
+    "/territories", response=list[FoundTerritoryOut], summary="Find a territory", url_name="territories"
 )
 def find_territories(request: HttpRequest, query: Query[FindQuery]) -> Any:
     """Territories whose name or code matches, best first (a code alone: that territory)."""
