@@ -11,6 +11,7 @@ from django.test import Client
 
 from observatoire.platform.alliances.models import Alliance, Partner
 from observatoire.studies.run import run_study
+from results_samples import publish_all
 
 STUDIES = Path(__file__).resolve().parents[3] / "studies"
 LABELS = ("Citoyens", "Élus locaux", "Entreprises", "Associations", "Fondations")
@@ -26,8 +27,9 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def published(settings, demo_output: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.PUBLISHED_DIR = demo_output
+def published(demo_output: Path, db: None) -> Path:
+    """Both runs published into the platform, as `observatoire demo` publishes them."""
+    publish_all(demo_output)
     return demo_output
 
 
@@ -71,8 +73,7 @@ def test_reachable_from_the_results_index_and_the_home_page(
 
 
 @pytest.mark.django_db
-def test_no_study_of_several_populations_is_404(client: Client, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings.PUBLISHED_DIR = tmp_path
+def test_no_study_of_several_populations_is_404(client: Client) -> None:
     assert client.get("/resultats/regards-croises/").status_code == 404
     assert "regards-croises" not in client.get("/").content.decode()
 
