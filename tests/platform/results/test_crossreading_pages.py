@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from results_samples import publish_all
 
 from observatoire.platform.alliances.models import Alliance, Partner
 from observatoire.studies.run import run_study
-from results_samples import publish_all
 
 STUDIES = Path(__file__).resolve().parents[3] / "studies"
 LABELS = ("Citoyens", "Élus locaux", "Entreprises", "Associations", "Fondations")

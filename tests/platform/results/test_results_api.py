@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 from django.test import Client
-from results_samples import NOTICE, STUDY, write_run
+from results_samples import NOTICE, STUDY, write_populations_run, write_run
 
 from observatoire.platform.results.publishing import publish
 
@@ -117,6 +117,29 @@ def test_filters_combine_and_default_to_the_latest_wave_and_estimated_figures(
     assert {r["study"] for r in everything["results"]} == {STUDY, OTHER}
 
 
+def test_a_study_of_several_populations_gives_each_rows_population_and_versus(
+    client: Client, tmp_path: Path
+) -> None:
+    publish(write_populations_run(tmp_path / "acteurs"))
+    figures = _get(client, study="etude-acteurs", question="Q2", indicator="group")["results"]
+    assert {r["population"] for r in figures} == {"citoyens", "entreprises"}
+    assert {r["versus"] for r in figures} == {None}
+    companies = next(r for r in figures if r["population"] == "entreprises")
+    assert [(c["reference"], c["versus"]) for c in companies["comparisons"]] == [
+        ("population", "citoyens")
+    ]
+    gaps = _get(client, study="etude-acteurs", indicator="group_vs_population", versus="citoyens")
+    assert gaps["count"] > 0
+    assert {(r["population"], r["versus"]) for r in gaps["results"]} == {
+        ("entreprises", "citoyens")
+    }
+    assert _get(client, study="etude-acteurs", indicator="group_vs_population",
+                versus="entreprises")["count"] == 0  # fmt: skip
+    table = pl.read_parquet(io.BytesIO(client.get("/api/results.parquet", {
+        "study": "etude-acteurs", "indicator": "group_vs_population"}).content))  # fmt: skip
+    assert set(table["versus"].to_list()) == {"citoyens"}
+
+
 def test_pages_are_bounded_and_cover_the_selection_once(client: Client, studies: None) -> None:
     first = _get(client, study=STUDY, page_size=7)
     count = first["count"]
@@ -144,6 +167,7 @@ def test_pages_are_bounded_and_cover_the_selection_once(client: Client, studies:
         ({"profile": "zodiac"}, "unknown profile 'zodiac'"),
         ({"profile": "commune_size", "profile_level": "huge"}, "unknown profile level 'huge'"),
         ({"population": "martiens"}, "unknown population 'martiens'"),
+        ({"versus": "martiens"}, "unknown population 'martiens'"),
         ({"indicator": "median"}, "unknown indicator 'median'"),
         ({"territory": "a" * 101}, "at most 100 characters"),
         ({"question": "Q2\x00"}, "NUL"),

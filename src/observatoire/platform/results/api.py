@@ -97,6 +97,12 @@ class ResultsQuery(Schema):
     population: str | None = Field(
         None, max_length=MAX_TEXT, description="Population surveyed (actor type: citoyens…)."
     )
+    versus: str | None = Field(
+        None,
+        max_length=MAX_TEXT,
+        description="The other population of a difference between two populations "
+        "(rows `<x>_vs_population`, e.g. indicator=group_vs_population&versus=citoyens).",
+    )
     indicator: str | None = Field(
         None,
         max_length=MAX_TEXT,
@@ -129,7 +135,12 @@ class ComparisonOut(Schema):
 class ResultRowOut(Schema):
     study: str
     wave: str
-    population: str | None = None
+    population: str | None = Field(None, description="Population surveyed (actor type).")
+    versus: str | None = Field(
+        None,
+        description="The other population, on a row that is a difference between two "
+        "populations (`<x>_vs_population`); null otherwise.",
+    )
     question: str
     question_label: str
     indicator: str

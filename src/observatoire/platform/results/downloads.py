@@ -18,7 +18,8 @@ from observatoire.platform.results.selection import POPULATION, PREVIOUS_WAVE, R
 from observatoire.platform.spreadsheet import csv_text
 
 ROW_COLUMNS = {
-    "study": pl.String, "wave": pl.String, "population": pl.String, "question": pl.String,
+    "study": pl.String, "wave": pl.String, "population": pl.String, "versus": pl.String,
+    "question": pl.String,
     "question_label": pl.String, "indicator": pl.String, "category": pl.String,
     "category_label": pl.String, "territory": pl.String, "territory_name": pl.String,
     "profile": pl.String, "profile_level": pl.String, "reading": pl.String,

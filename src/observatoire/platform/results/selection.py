@@ -1,11 +1,12 @@
 """A selection of published figures, as the results API and its downloads give it.
 
 Filters by study, wave, territory (any INSEE code or reference: a commune resolves to its study
-region, the communes of its size class and France, see `domains`), question, profile, population
-and indicator; every value is checked and an unknown one is refused, naming it. Each estimated
-figure carries its comparisons as the pipeline published them (changes since the previous wave,
-against the rest of France or of the respondents, against another population), each with its
-interval and whether it is significant: the platform computes no test of its own.
+region, the communes of its size class and France, see `domains`), question, profile, population,
+indicator and `versus` (the other population of a difference between two populations); every
+value is checked and an unknown one is refused, naming it. Each estimated figure carries its
+comparisons as the pipeline published them (changes since the previous wave, against the rest of
+France or of the respondents, against another population), each with its interval and whether it
+is significant: the platform computes no test of its own.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Query:
     profile_level: str | None = None
     population: str | None = None
     indicator: str | None = None
+    versus: str | None = None  # the other population of a `<x>_vs_population` row
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -136,6 +138,10 @@ def select(query: Query, where: Place | None = None) -> Selection:
             if "population" not in frame.columns or query.population not in index.populations:
                 continue
             conditions.append(pl.col("population") == query.population)
+        if query.versus:
+            if query.versus not in index.populations:
+                continue
+            conditions.append(pl.col("versus") == query.versus)
         conditions += _profile(index, query)
         ranked = _domains(index, where)
         if ranked is not None:
@@ -236,6 +242,10 @@ def _refuse_unknown(query: Query, chosen: Iterable[published.PublishedStudy], se
         known = sorted({p for s in studies for p in _index(s).populations})
         if query.population not in known:
             raise _unknown("population", query.population, known)
+    if query.versus:
+        known = sorted({p for s in studies for p in _index(s).populations})
+        if query.versus not in known:
+            raise _unknown("population", query.versus, known, "versus")
 
 
 class _Index:

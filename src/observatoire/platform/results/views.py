@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,6 +18,9 @@ from observatoire.platform.results.domains import place, reading_place
 from observatoire.platform.results.headlines import Headline, headlines_of
 from observatoire.platform.results.readings import comparison, reading, weight_in_total
 from observatoire.results_contract import NATIONAL, formats
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DOCUMENTS = (
     ("summary.pdf", _("Synthèse recto-verso (PDF)")),
@@ -46,11 +50,13 @@ def _by_region(code: str) -> published.PublishedStudy:
     have nothing to show for a study of several populations, read on its own page."""
     study = _study(code)
     if study.several_populations:
-        raise Http404(f"Étude de plusieurs populations, lue sur la page des regards croisés : {code}")
+        raise Http404(
+            f"Étude de plusieurs populations, lue sur la page des regards croisés : {code}"
+        )
     return study
 
 
-def _documents(study: published.PublishedStudy) -> list[tuple[str, str]]:
+def _documents(study: published.PublishedStudy) -> list[tuple[str, StrOrPromise]]:
     return [(f, label) for f, label in DOCUMENTS if study.document(f)]
 
 

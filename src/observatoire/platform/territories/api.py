@@ -37,7 +37,10 @@ class FoundTerritoryOut(Schema):
 
 
 @router.get(
-    "/territories", response=list[FoundTerritoryOut], summary="Find a territory", url_name="territories"
+    "/territories",
+    response=list[FoundTerritoryOut],
+    summary="Find a territory",
+    url_name="territories",
 )
 def find_territories(request: HttpRequest, query: Query[FindQuery]) -> Any:
     """Territories whose name or code matches, best first (a code alone: that territory)."""
