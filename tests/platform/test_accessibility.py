@@ -19,12 +19,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 sys.path.insert(0, str(Path(__file__).with_name("diagnostic")))
 from diagnostic_examples import ASSOCIATION  # noqa: E402
+from results_samples import publish_all  # noqa: E402
+
+STUDIES = Path(__file__).resolve().parents[2] / "studies"
+
+
+@pytest.fixture(scope="module")
+def actors_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The figures of the demo IMPACT-Acteurs study (its « Regards croisés » page)."""
+    from observatoire.studies.run import run_study
+
+    root = tmp_path_factory.mktemp("acteurs")
+    run_study(STUDIES / "impact-acteurs", root / "impact-acteurs", documents=False)
+    return root
 
 
 @pytest.fixture
-def content(settings: Any, demo_published: Path) -> dict[str, str]:
-    """The seed of every app, a scorecard and a completed diagnostic; returns the paths that
-    depend on them."""
+def content(demo_published: Path, actors_published: Path) -> dict[str, str]:
+    """The seed of every app, both demo studies published, a scorecard and a completed
+    diagnostic; returns the paths that depend on them."""
     from observatoire.platform.alliances.content import load_seed as load_fiches
     from observatoire.platform.diagnostic import records as diagnostics
     from observatoire.platform.funds.content import load_content as load_funds
@@ -34,7 +47,8 @@ def content(settings: Any, demo_published: Path) -> dict[str, str]:
     from observatoire.platform.support import demo
     from observatoire.platform.support.content import load_seed as load_structures
 
-    settings.PUBLISHED_DIR = demo_published
+    publish_all(demo_published)
+    publish_all(actors_published)
     load_fiches()
     load_funds()
     load_structures()
@@ -66,6 +80,12 @@ def _pages(page: Any, content: dict[str, str]) -> dict[str, int]:
         "/",
         "/resultats/",
         _follow(page, "/resultats/", "main a[href*='/regions/']"),
+        "/resultats/regards-croises/",
+        "/resultats/impact-citoyens/cartes/",
+        "/resultats/impact-citoyens/comparer/?a=11&b=52",
+        "/territoires/?q=charenton",
+        "/territoires/94018/",
+        "/territoires/94018/imprimer/",
         "/alliances/",
         "/alliances/?q=emploi&region=11",
         _follow(page, "/alliances/", ".result h2 a"),
@@ -94,7 +114,8 @@ def _pages(page: Any, content: dict[str, str]) -> dict[str, int]:
         "/diagnostic/statistiques/",
         "/comptes/connexion/",
     ]
-    english = ["/", "/resultats/", paths[2], "/alliances/", paths[5], "/annuaire/", "/fonds/"]
+    english = ["/", "/resultats/", paths[2], "/resultats/regards-croises/", "/territoires/94018/"]
+    english += ["/alliances/", paths[11], "/annuaire/", "/fonds/"]
     english += ["/diagnostic/", f"/diagnostic/{key}/resultat/"]
     errors = {
         "/alliances/?region=99": 400,
