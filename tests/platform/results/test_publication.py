@@ -71,13 +71,20 @@ def test_a_broken_run_changes_nothing_and_exits_2_with_one_sentence(
     assert client.get(f"/resultats/{STUDY}/regions/11/").status_code == 200
 
 
-def test_the_command_line_exits_2_on_a_broken_run(run: Path) -> None:
+def test_the_command_line_exits_2_on_a_broken_run(run: Path, tmp_path: Path) -> None:
+    import os
     import subprocess
     import sys
 
     (run / "results.json").write_text("{", "utf-8")
     command = [sys.executable, "-m", "observatoire", "results", "publish", str(run)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    # an instance of its own (the embedded SQLite in a data folder), whatever database the
+    # suite runs on: the command migrates the instance it publishes into
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["OBSERVATOIRE_DATA_DIR"] = str(tmp_path / "instance")
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=120, check=False, env=env
+    )
     assert result.returncode == 2
     assert "results.json" in result.stderr and "Traceback" not in result.stderr
 
