@@ -32,6 +32,18 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language: a request to /en/ through the test client leaves
+    English active in its thread (LocaleMiddleware activates, nothing deactivates), so a test that
+    ran after one answered in English or French depending on how xdist shared the tests out."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[object]:
     """One headless chromium for the session. A missing chromium fails the browser tests, never
